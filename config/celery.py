@@ -1,0 +1,27 @@
+"""The Celery app, configured from Django settings (CELERY_* names), and small task helpers."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("frontier_gap")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@contextmanager
+def single_flight(key: str, *, timeout: int) -> Iterator[bool]:
+    """Yield True if this caller holds the lock `key` (cache.add is SET NX on Redis), else False."""
+    from django.core.cache import cache
+
+    lock_key = f"lock:{key}"
+    acquired = cache.add(lock_key, "1", timeout)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            cache.delete(lock_key)

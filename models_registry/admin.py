@@ -1,0 +1,69 @@
+from django.contrib import admin
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from models_registry.imports import AIModelResource
+from models_registry.models import AIModel, Lab, SourceRun, TimelineEvent
+
+
+class RegistryAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    """Change history on every edit (django-simple-history); CSV import/export where a resource is set."""
+
+    def has_import_permission(self, request):
+        return self.resource_classes and super().has_import_permission(request)
+
+    def has_export_permission(self, request):
+        return self.resource_classes and super().has_export_permission(request)
+
+
+@admin.register(Lab)
+class LabAdmin(RegistryAdmin):
+    list_display = ["name", "slug", "country", "headquarters_city", "founded_year", "parent"]
+    list_filter = ["country"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(AIModel)
+class AIModelAdmin(RegistryAdmin):
+    resource_classes = [AIModelResource]
+    list_display = ["name", "slug", "lab", "country", "release_date", "open_weights", "reasoning", "context_window"]
+    list_filter = ["lab__country", "open_weights", "reasoning", "lab"]
+    list_select_related = ["lab"]
+    search_fields = ["name", "slug", "lab__name"]
+    date_hierarchy = "release_date"
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["lab"]
+    inlines = []  # pricing and benchmarks add theirs: this app must not import them
+
+    @admin.display(ordering="lab__country", description="Country")
+    def country(self, obj: AIModel) -> str:
+        return obj.lab.country.code
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(RegistryAdmin):
+    list_display = ["date", "title", "kind", "country"]
+    list_filter = ["kind", "country"]
+    search_fields = ["title"]
+    date_hierarchy = "date"
+
+
+@admin.register(SourceRun)
+class SourceRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "source",
+        "started_at",
+        "status",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "unmatched_count",
+        "rejected_count",
+    ]
+    list_filter = ["source", "status"]
+    search_fields = ["source", "error"]
+    date_hierarchy = "started_at"
+    readonly_fields = [f.name for f in SourceRun._meta.fields]

@@ -1,0 +1,247 @@
+"""Load sourced CSV tables into the registry: all or nothing, with counts and row-level errors.
+
+Each app ships its tables in `<app>/reference/*.csv` and describes them in `<app>/reference/__init__.py`
+as a list `TABLES` of `Table`s; `reference_tables()` collects them in INSTALLED_APPS order, which is
+the order the apps depend on each other.
+"""
+
+import csv
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from importlib import import_module
+from pathlib import Path
+
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models, transaction
+from django.utils.module_loading import module_has_submodule
+
+_URL = re.compile(r"https?://[^\s,;()\[\]<>\"']+|(?<![\w./])github\.com/[^\s,;()\[\]<>\"']+")
+
+
+class CellError(Exception):
+    """A cell that cannot be read: names the column."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row to write: `lookup` finds it again (its natural key), `values` are the other fields."""
+
+    lookup: dict
+    values: dict
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file and how each of its rows becomes one or more Records of `model`."""
+
+    path: Path
+    model: type[models.Model]
+    columns: tuple[str, ...]
+    records: Callable[[dict[str, str]], Iterable[Record]]
+
+
+@dataclass
+class TableCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class LoadReport:
+    counts: dict[str, TableCounts] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+class ReferenceDataError(Exception):
+    """The files hold bad rows; nothing was written. `errors` name file, row and field."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def reference_tables() -> list[Table]:
+    tables = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "reference"):
+            module = import_module(f"{config.name}.reference")
+            tables.extend(getattr(module, "TABLES", []))
+    return tables
+
+
+def load_tables(tables: list[Table], *, on_table: Callable[[str, TableCounts], None] | None = None) -> LoadReport:
+    """Write every table in one transaction; on any bad row roll back and raise ReferenceDataError."""
+    report = LoadReport()
+    with transaction.atomic():
+        for table in tables:
+            counts = _load_table(table, report.errors)
+            report.counts[table.path.name] = counts
+            if on_table:
+                on_table(table.path.name, counts)
+        if report.errors:
+            transaction.set_rollback(True)
+    if report.errors:
+        raise ReferenceDataError(report.errors)
+    return report
+
+
+def _load_table(table: Table, errors: list[str]) -> TableCounts:
+    counts = TableCounts()
+    for line, row in _read_rows(table, errors):
+        where = f"{table.path.name}, row {line}"
+        try:
+            records = list(table.records(row))
+        except CellError as exc:
+            errors.append(f"{where}, field {exc.column!r}: {exc.message}")
+            continue
+        for record in records:
+            try:
+                outcome = _write(table.model, record)
+            except ValidationError as exc:
+                errors.extend(f"{where}, field {name!r}: {' '.join(msgs)}" for name, msgs in _messages(exc))
+                continue
+            setattr(counts, outcome, getattr(counts, outcome) + 1)
+    return counts
+
+
+def _read_rows(table: Table, errors: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        with table.path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle, strict=True)
+            missing = [c for c in table.columns if c not in (reader.fieldnames or [])]
+            if missing:
+                errors.append(f"{table.path.name}, header: missing column(s) {', '.join(missing)}")
+                return
+            for row in reader:
+                if None in row or any(value is None for value in row.values()):
+                    errors.append(f"{table.path.name}, row {reader.line_num}: wrong number of cells")
+                    continue
+                yield reader.line_num, row
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        errors.append(f"{table.path.name}: cannot be read: {exc}")
+
+
+def _write(model: type[models.Model], record: Record) -> str:
+    obj = model.objects.filter(**record.lookup).first()
+    if obj is None:
+        obj = model(**record.lookup, **record.values)
+        obj.full_clean()
+        obj.save()
+        return "created"
+    changed = [name for name, value in record.values.items() if _current(obj, name) != value]
+    if not changed:
+        return "unchanged"
+    for name in changed:
+        setattr(obj, name, record.values[name])
+    obj.full_clean()
+    obj.save()
+    return "updated"
+
+
+def _current(obj: models.Model, name: str):
+    value = getattr(obj, name)
+    return getattr(value, "code", value)  # CountryField gives a Country; compare its code
+
+
+def _messages(exc: ValidationError) -> Iterator[tuple[str, list[str]]]:
+    if hasattr(exc, "error_dict"):
+        for name, errs in exc.message_dict.items():
+            yield ("row" if name == "__all__" else name), errs
+    else:
+        yield "row", exc.messages
+
+
+# Cell readers: each raises CellError naming its column.
+
+
+def text(row: dict[str, str], column: str, *, required: bool = True) -> str:
+    value = row[column].strip()
+    if required and not value:
+        raise CellError(column, "is empty")
+    return value
+
+
+def optional_date(row: dict[str, str], column: str) -> date | None:
+    value = row[column].strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CellError(column, f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def required_date(row: dict[str, str], column: str) -> date:
+    value = optional_date(row, column)
+    if value is None:
+        raise CellError(column, "is empty")
+    return value
+
+
+def optional_decimal(row: dict[str, str], column: str) -> Decimal | None:
+    value = row[column].strip()
+    if not value:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise CellError(column, f"{value!r} is not a number") from None
+    if not number.is_finite():
+        raise CellError(column, f"{value!r} is not a finite number")
+    return number
+
+
+def required_decimal(row: dict[str, str], column: str) -> Decimal:
+    value = optional_decimal(row, column)
+    if value is None:
+        raise CellError(column, "is empty")
+    return value
+
+
+def optional_int(row: dict[str, str], column: str) -> int | None:
+    value = optional_decimal(row, column)
+    if value is None:
+        return None
+    if value != value.to_integral_value():
+        raise CellError(column, f"{row[column]!r} is not a whole number")
+    return int(value)
+
+
+def boolean(row: dict[str, str], column: str) -> bool:
+    value = row[column].strip().lower()
+    if value in ("true", "1", "yes"):
+        return True
+    if value in ("false", "0", "no", ""):
+        return False
+    raise CellError(column, f"{row[column]!r} is not true or false")
+
+
+def by_slug(model: type[models.Model], row: dict[str, str], column: str, *, required: bool = True):
+    slug = text(row, column, required=required)
+    if not slug:
+        return None
+    try:
+        return model.objects.get(slug=slug)
+    except ObjectDoesNotExist:
+        raise CellError(column, f"no {model._meta.verbose_name} with slug {slug!r}") from None
+
+
+def source_fields(citation: str) -> dict[str, str]:
+    """The whole citation as the note, and its first URL as the link (bare github.com/... gets https://)."""
+    match = _URL.search(citation)
+    url = ""
+    if match:
+        url = match.group(0).rstrip(".")
+        if not url.startswith("http"):
+            url = f"https://{url}"
+    return {"source_url": url[:1000], "source_note": citation.strip()}

@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from models_registry.loading import ReferenceDataError, TableCounts, load_tables, reference_tables
+
+
+class Command(BaseCommand):
+    help = "Load the shipped, sourced reference data (labs, models, prices, scores, events). Idempotent."
+
+    def handle(self, *args, **options):
+        tables = reference_tables()
+        self.stdout.write(f"Loading {len(tables)} reference tables ...")
+
+        def show(name: str, counts: TableCounts) -> None:
+            self.stdout.write(
+                f"  {name:<16} created {counts.created:>4}  updated {counts.updated:>4}  unchanged {counts.unchanged:>4}"
+            )
+
+        try:
+            load_tables(tables, on_table=show)
+        except ReferenceDataError as exc:
+            shown = exc.errors[:50]
+            more = f"\n... and {len(exc.errors) - len(shown)} more" if len(exc.errors) > len(shown) else ""
+            raise CommandError(
+                f"Reference data has {len(exc.errors)} bad value(s); nothing was written:\n" + "\n".join(shown) + more
+            ) from exc
+        self.stdout.write(self.style.SUCCESS("Reference data loaded."))

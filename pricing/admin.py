@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from models_registry.admin import AIModelAdmin, RegistryAdmin
+from pricing.imports import PricePointResource
+from pricing.models import Offering, PricePoint, Provider
+
+
+@admin.register(Provider)
+class ProviderAdmin(RegistryAdmin):
+    list_display = ["name", "slug", "country", "lab", "api_style", "api_key_env", "base_url"]
+    list_filter = ["country", "api_style"]
+    list_select_related = ["lab"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["lab"]
+
+
+class PricePointInline(admin.TabularInline):
+    model = PricePoint
+    extra = 0
+    fields = [
+        "effective_from",
+        "effective_to",
+        "input_per_mtok",
+        "output_per_mtok",
+        "cached_input_per_mtok",
+        "off_peak",
+    ]
+
+
+@admin.register(Offering)
+class OfferingAdmin(RegistryAdmin):
+    list_display = ["__str__", "model", "provider", "available_from", "retired_on", "probe_enabled"]
+    list_filter = ["provider", "probe_enabled", "model__lab__country"]
+    list_select_related = ["model", "provider"]
+    search_fields = ["provider_model_id", "model__name", "model__slug", "provider__name"]
+    date_hierarchy = "available_from"
+    autocomplete_fields = ["model", "provider"]
+    inlines = [PricePointInline]
+
+
+@admin.register(PricePoint)
+class PricePointAdmin(RegistryAdmin):
+    resource_classes = [PricePointResource]
+    list_display = ["offering", "effective_from", "effective_to", "input_per_mtok", "output_per_mtok", "off_peak"]
+    list_filter = ["off_peak", "offering__provider", "offering__model__lab__country"]
+    list_select_related = ["offering__provider", "offering__model"]
+    search_fields = ["offering__provider_model_id", "offering__model__name", "offering__model__slug"]
+    date_hierarchy = "effective_from"
+    autocomplete_fields = ["offering", "source_run"]
+
+
+class OfferingForModelInline(admin.TabularInline):
+    model = Offering
+    extra = 0
+    fields = ["provider", "provider_model_id", "available_from", "retired_on", "probe_enabled"]
+    autocomplete_fields = ["provider"]
+    show_change_link = True
+
+
+AIModelAdmin.inlines = [*AIModelAdmin.inlines, OfferingForModelInline]

@@ -1,0 +1,24 @@
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache (local memory, or Redis when REDIS_URL is set)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def reference_data(db):
+    """The shipped reference data, loaded by the real loader."""
+    call_command("load_reference", verbosity=0, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
