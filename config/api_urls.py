@@ -1,6 +1,17 @@
-"""Every app's REST resources on one router under /api/v1/."""
+"""Every app's REST resources on one router under /api/v1/, plus the analytics endpoints."""
 
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from benchmarks.api.urls import routes as benchmark_routes
+from models_registry.api.urls import routes as registry_routes
+from pricing.api.urls import routes as pricing_routes
+
 router = DefaultRouter()
-urlpatterns = router.urls
+for prefix, viewset, basename in [*registry_routes, *pricing_routes, *benchmark_routes]:
+    router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [
+    path("analytics/", include("dashboards.api.urls")),
+    *router.urls,
+]

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -14,7 +16,7 @@ def _clear_cache():
 @pytest.fixture
 def reference_data(db):
     """The shipped reference data, loaded by the real loader."""
-    call_command("load_reference", verbosity=0, stdout=open("/dev/null", "w"))
+    call_command("load_reference", stdout=io.StringIO())
 
 
 @pytest.fixture

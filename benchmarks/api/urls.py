@@ -1,0 +1,3 @@
+"""REST routes of this app: (prefix, viewset, basename), registered on the /api/v1/ router."""
+
+routes: list = []

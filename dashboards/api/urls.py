@@ -1,0 +1,3 @@
+"""Analytics endpoints under /api/v1/analytics/."""
+
+urlpatterns: list = []
