@@ -25,3 +25,11 @@ def single_flight(key: str, *, timeout: int) -> Iterator[bool]:
     finally:
         if acquired:
             cache.delete(lock_key)
+
+
+@app.task(name="config.celery.debug_count_labs")
+def debug_count_labs() -> int:
+    """A health check: how many labs the worker's database holds (proves broker + database wiring)."""
+    from models_registry.models import Lab
+
+    return Lab.objects.count()

@@ -141,8 +141,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60, cast=i
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Beat entries: django-celery-beat copies these into its tables (editable in admin).
-CELERY_BEAT_SCHEDULE: dict = {}
+# Default beat entries: `manage.py setup_schedules` creates the missing ones in django-celery-beat's
+# tables, where admins then edit them (a restart never overwrites an edit).
+# name -> {"task": dotted path, "crontab": {"minute": ..., "hour": ...}, "kwargs": {...}, "expires": seconds}
+DEFAULT_PERIODIC_TASKS: dict[str, dict] = {}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

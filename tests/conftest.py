@@ -1,8 +1,18 @@
 import io
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -24,3 +34,47 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+def database_url_of_test_db() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real Celery worker in a subprocess, on the real Redis broker and this test's PostgreSQL database.
+
+    Needs DATABASE_URL (PostgreSQL) and REDIS_URL; the test's writes must be committed (transactional_db)
+    for the worker to see them. Yields the worker's node name; its log is in tmp_path / "worker.log".
+    """
+    if connection.vendor != "postgresql" or not settings.REDIS_URL:
+        pytest.skip("a real Celery worker needs DATABASE_URL (PostgreSQL) and REDIS_URL")
+    from config.celery import app
+
+    app.control.purge()  # tasks left queued by earlier tests must not run against this test's data
+    node = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    log_path = tmp_path / "worker.log"
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "DB_CONN_MAX_AGE": "0"}
+    with log_path.open("w") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-n", node, "--loglevel=INFO"],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[node], timeout=0.5):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Celery worker did not start:\n{log_path.read_text()}")
+        yield node
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        connection.close()  # the worker held connections to the test db; let teardown flush cleanly

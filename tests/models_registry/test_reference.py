@@ -1,11 +1,10 @@
 import io
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from benchmarks.models import BenchmarkScore
 from models_registry.models import AIModel, Lab
-from pricing.models import Offering, PricePoint
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ class Command(BaseCommand):
 
         def show(name: str, counts: TableCounts) -> None:
             self.stdout.write(
-                f"  {name:<16} created {counts.created:>4}  updated {counts.updated:>4}  unchanged {counts.unchanged:>4}"
+                f"  {name:<16} created {counts.created:>4}  updated {counts.updated:>4}"
+                f"  unchanged {counts.unchanged:>4}"
             )
 
         try:
