@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.module_loading import module_has_submodule
 
 _URL = re.compile(r"https?://[^\s,;()\[\]<>\"']+|(?<![\w./])github\.com/[^\s,;()\[\]<>\"']+")
@@ -135,17 +135,31 @@ def _write(model: type[models.Model], record: Record) -> str:
     obj = model.objects.filter(**record.lookup).first()
     if obj is None:
         obj = model(**record.lookup, **record.values)
-        obj.full_clean()
-        obj.save()
-        return "created"
-    changed = [name for name, value in record.values.items() if _current(obj, name) != value]
-    if not changed:
-        return "unchanged"
-    for name in changed:
-        setattr(obj, name, record.values[name])
-    obj.full_clean()
-    obj.save()
-    return "updated"
+        outcome = "created"
+    else:
+        changed = [name for name, value in record.values.items() if _current(obj, name) != value]
+        if not changed:
+            return "unchanged"
+        for name in changed:
+            setattr(obj, name, record.values[name])
+        outcome = "updated"
+    # Field rules here; table constraints are checked by the database itself (one savepoint is far
+    # cheaper than Django's one query per CheckConstraint in full_clean).
+    obj.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise ValidationError(f"breaks a table rule: {_constraint_message(model, exc)}") from exc
+    return outcome
+
+
+def _constraint_message(model: type[models.Model], exc: IntegrityError) -> str:
+    text = str(exc)
+    for constraint in model._meta.constraints:
+        if constraint.name in text:
+            return constraint.violation_error_message % {"name": constraint.name}
+    return text.splitlines()[0]
 
 
 def _current(obj: models.Model, name: str):
