@@ -4,6 +4,7 @@ With no environment at all this runs on the embedded default: a SQLite file in t
 folder, Celery tasks run eagerly in-process, and a local-memory cache.
 """
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -144,7 +145,18 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Default beat entries: `manage.py setup_schedules` creates the missing ones in django-celery-beat's
 # tables, where admins then edit them (a restart never overwrites an edit).
 # name -> {"task": dotted path, "crontab": {"minute": ..., "hour": ...}, "kwargs": {...}, "expires": seconds}
-DEFAULT_PERIODIC_TASKS: dict[str, dict] = {}
+DEFAULT_PERIODIC_TASKS: dict[str, dict] = {
+    "price-refresh-all": {  # every 6 hours at :07, https://crontab.guru/#7_*/6_*_*_*
+        "task": "pricing.tasks.price_refresh_all",
+        "crontab": {"minute": "7", "hour": "*/6"},
+        "expires": 6 * 60 * 60,
+    },
+    "score-refresh-all": {  # daily at 03:23 UTC, https://crontab.guru/#23_3_*_*_*
+        "task": "benchmarks.tasks.score_refresh_all",
+        "crontab": {"minute": "23", "hour": "3"},
+        "expires": 24 * 60 * 60,
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -181,6 +193,22 @@ LITELLM_PRICES_URL = env(
     "LITELLM_PRICES_URL",
     "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json",
 )
+# Score upstreams: a JSON list, each {"name", "url", "format": "csv"|"json", "mapping", "defaults", ...};
+# the fields are documented in benchmarks/sources/configured.py and the README ("Refresh pipeline").
+SCORE_SOURCES = env("SCORE_SOURCES", [], cast=json.loads)
+# Fetching: per-request timeout (s), attempts on timeouts / connection errors / 429 / 5xx, and the
+# exponential backoff between them (base and cap, seconds, with jitter); a ceiling on an answer's size.
+SOURCE_HTTP_TIMEOUT = env("SOURCE_HTTP_TIMEOUT", 30.0, cast=float)
+SOURCE_HTTP_ATTEMPTS = env("SOURCE_HTTP_ATTEMPTS", 4, cast=int)
+SOURCE_HTTP_BACKOFF_BASE = env("SOURCE_HTTP_BACKOFF_BASE", 2.0, cast=float)
+SOURCE_HTTP_BACKOFF_MAX = env("SOURCE_HTTP_BACKOFF_MAX", 60.0, cast=float)
+SOURCE_HTTP_MAX_BYTES = env("SOURCE_HTTP_MAX_BYTES", 64 * 1024 * 1024, cast=int)
+# Celery-level retries of a refresh task after SourceUnavailable (minutes apart, on top of the HTTP retries).
+SOURCE_TASK_MAX_RETRIES = env("SOURCE_TASK_MAX_RETRIES", 3, cast=int)
+# Guards against bad upstream data: a price above this (USD per million tokens) is refused as absurd, and a
+# price that moves by more than this factor in one step (either way) is held for review instead of applied.
+PRICE_MAX_PER_MTOK = env("PRICE_MAX_PER_MTOK", 10_000.0, cast=float)
+PRICE_MAX_STEP_FACTOR = env("PRICE_MAX_STEP_FACTOR", 10.0, cast=float)
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
+from tests.upstream import fast_retries, upstream  # noqa: F401 (fixtures: a local upstream HTTP server)
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 

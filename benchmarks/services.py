@@ -1,0 +1,159 @@
+"""Writes of the score refresh, and the one entry point that refreshes any upstream by name."""
+
+import math
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from benchmarks.models import Benchmark, BenchmarkScore
+from benchmarks.sources import ScoreRecord, score_source, score_source_configs
+from models_registry.models import AIModel, SourceRun
+from pricing.services import Progress, Tally, price_refresh_from_source, source_refresh_run
+from pricing.sources import PRICE_SOURCES
+from pricing.sources.base import Batch, Rejection, UnknownSourceError
+
+
+def source_names() -> list[str]:
+    """Every upstream `refresh` knows: the price sources, then the configured score sources."""
+    return [*sorted(PRICE_SOURCES), *score_source_configs()]
+
+
+def source_refresh(
+    *, source: str, dry_run: bool = False, today: date | None = None, progress: Progress | None = None
+) -> SourceRun:
+    """Refresh the upstream called `source`, whichever kind it is; UnknownSourceError lists the known names."""
+    if source in PRICE_SOURCES:
+        return price_refresh_from_source(source=source, dry_run=dry_run, today=today, progress=progress)
+    if source in score_source_configs():
+        return score_refresh_from_source(source=source, dry_run=dry_run, today=today, progress=progress)
+    raise UnknownSourceError(source, source_names())
+
+
+def score_refresh_from_source(
+    *, source: str, dry_run: bool = False, today: date | None = None, progress: Progress | None = None
+) -> SourceRun:
+    """Fetch one configured score upstream and upsert its scores; see pricing.services.source_refresh_run."""
+    configs = score_source_configs()
+    if source not in configs:
+        raise UnknownSourceError(source, list(configs))
+    adapter = score_source(source)
+
+    def write(*, batch: Batch[ScoreRecord], run: SourceRun, seen_on: date, retrieved_at: datetime) -> Tally:
+        return scores_record(records=batch.records, run=run, seen_on=seen_on, source_url=adapter.url)
+
+    return source_refresh_run(
+        source=source, fetch=adapter.fetch, write=write, dry_run=dry_run, today=today, progress=progress
+    )
+
+
+def scores_record(*, records: Sequence[ScoreRecord], run: SourceRun, seen_on: date, source_url: str = "") -> Tally:
+    """Upsert scores on (model, benchmark, metric, evaluated_by, reported_on); re-running writes nothing.
+
+    A model is found by alias, then by slug; an unknown one is listed as unmatched. An unknown benchmark
+    or a value outside the benchmark's scale is refused. A record without a date counts from `seen_on`,
+    unless the publisher's latest score for it already has that value. Queries: a constant handful.
+    """
+    tally = Tally()
+    benchmarks = {b.slug: b for b in Benchmark.objects.filter(slug__in={r.benchmark for r in records})}
+    models = _model_index()
+    existing, latest = _score_index(benchmark_ids=[b.id for b in benchmarks.values()])
+    new_rows: list[BenchmarkScore] = []
+    updates: dict[int, ScoreRecord] = {}
+    seen_keys: set[tuple] = set()
+    for record in records:
+        benchmark = benchmarks.get(record.benchmark)
+        if benchmark is None:
+            tally.rejected.append(Rejection(record.upstream_id, f"unknown benchmark {record.benchmark!r}"))
+            continue
+        if not benchmark.scale_min <= record.value <= benchmark.scale_max:
+            scale = f"{benchmark.scale_min:g}-{benchmark.scale_max:g}"
+            reason = f"value {record.value:g} is outside {benchmark.slug}'s scale {scale}"
+            tally.rejected.append(Rejection(record.upstream_id, reason))
+            continue
+        model = models.get(record.upstream_id)
+        if model is None:
+            tally.unmatched.append(record.upstream_id)
+            continue
+        series = (model["id"], benchmark.id, record.metric, record.evaluated_by)
+        label = f"{model['slug']} {benchmark.slug} {record.metric} by {record.evaluated_by}"
+        if record.reported_on is None:
+            previous = latest.get(series)
+            if previous is not None and _same(previous["value"], record.value):
+                tally.unchanged += 1
+                continue
+        reported_on = record.reported_on or seen_on
+        key = (*series, reported_on)
+        if key in seen_keys:
+            tally.rejected.append(Rejection(record.upstream_id, f"listed twice: {label} on {reported_on}"))
+            continue
+        seen_keys.add(key)
+        row = existing.get(key)
+        if row is None:
+            new_rows.append(
+                BenchmarkScore(
+                    model_id=model["id"],
+                    benchmark=benchmark,
+                    metric=record.metric,
+                    value=record.value,
+                    evaluated_by=record.evaluated_by,
+                    reported_on=reported_on,
+                    note=record.note,
+                    source_url=record.source_url or source_url,
+                    source_note=f"{run.source} refresh: upstream model {record.upstream_id}",
+                    source_run=run,
+                )
+            )
+            tally.created += 1
+            tally.changes.append(f"+ {label} on {reported_on}: {record.value:g}")
+        elif _same(row["value"], record.value):
+            tally.unchanged += 1
+        else:
+            updates[row["id"]] = record
+            tally.updated += 1
+            tally.changes.append(f"~ {label} on {reported_on}: {row['value']:g} -> {record.value:g}")
+
+    reason = f"{run.source} refresh"
+    if new_rows:
+        bulk_create_with_history(new_rows, BenchmarkScore, default_change_reason=reason)
+    if updates:
+        rows = list(BenchmarkScore.objects.filter(id__in=updates))
+        now = timezone.now()
+        for row in rows:
+            row.value, row.source_run, row.updated_at = updates[row.id].value, run, now
+        bulk_update_with_history(
+            rows, BenchmarkScore, ["value", "source_run", "updated_at"], default_change_reason=reason
+        )
+    return tally
+
+
+def _model_index() -> dict[str, dict[str, Any]]:
+    """Upstream model id -> model (id, slug): every alias, and every slug not already an alias. One query."""
+    by_slug, by_alias = {}, {}
+    for row in AIModel.objects.values("id", "slug", "aliases"):
+        by_slug[row["slug"]] = row
+        for alias in row["aliases"] or []:
+            by_alias[alias] = row
+    return {**by_slug, **by_alias}
+
+
+def _score_index(*, benchmark_ids: list[int]) -> tuple[dict[tuple, dict], dict[tuple, dict]]:
+    """Existing scores on these benchmarks: by full unique key, and the latest per (model, benchmark, metric,
+    evaluated_by). One query."""
+    existing, latest = {}, {}
+    rows = (
+        BenchmarkScore.objects.filter(benchmark_id__in=benchmark_ids)
+        .order_by("reported_on", "created_at", "id")
+        .values("id", "model_id", "benchmark_id", "metric", "evaluated_by", "reported_on", "value")
+    )
+    for row in rows:
+        series = (row["model_id"], row["benchmark_id"], row["metric"], row["evaluated_by"])
+        existing[(*series, row["reported_on"])] = row
+        latest[series] = row
+    return existing, latest
+
+
+def _same(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)

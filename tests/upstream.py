@@ -1,0 +1,125 @@
+"""A local HTTP server that stands in for upstreams: tests queue answers per path, the real adapters fetch them.
+
+It runs in a thread of the test process on 127.0.0.1, so a Celery worker subprocess can reach it too.
+"""
+
+import json
+import socket
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def fixture_json(name: str) -> Any:
+    return json.loads(fixture_bytes(name))
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/json"
+    delay: float = 0.0  # seconds to wait before answering (a timeout when longer than SOURCE_HTTP_TIMEOUT)
+    drop: bool = False  # close the connection without a word (a connection error on the client)
+
+
+class Upstream:
+    """Serve queued Answers per path: each request takes the next one, the last one repeats. `hits` counts."""
+
+    def __init__(self):
+        self._answers: dict[str, list[Answer]] = {}
+        self._lock = threading.Lock()
+        self.hits: Counter[str] = Counter()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self.server.daemon_threads = True
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def serve(self, path: str, *answers: Answer) -> str:
+        """Queue `answers` for `path`; returns the full URL."""
+        with self._lock:
+            self._answers[path] = list(answers)
+        return self.url(path)
+
+    def serve_json(self, path: str, document: Any) -> str:
+        return self.serve(path, Answer(body=json.dumps(document).encode()))
+
+    def serve_fixture(self, path: str, name: str, content_type: str = "application/json") -> str:
+        return self.serve(path, Answer(body=fixture_bytes(name), content_type=content_type))
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _next(self, path: str) -> Answer:
+        with self._lock:
+            self.hits[path] += 1
+            queue = self._answers.get(path)
+            if not queue:
+                return Answer(status=404, body=b'{"error": "not found"}')
+            return queue.pop(0) if len(queue) > 1 else queue[0]
+
+    def _handler_class(self):
+        upstream = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                answer = upstream._next(self.path.split("?")[0])
+                if answer.delay:
+                    time.sleep(answer.delay)
+                try:
+                    if answer.drop:
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                        return
+                    self.send_response(answer.status)
+                    self.send_header("Content-Type", answer.content_type)
+                    self.send_header("Content-Length", str(len(answer.body)))
+                    self.end_headers()
+                    self.wfile.write(answer.body)
+                except OSError:  # the client gave up first (a timeout test): nothing to tell it
+                    pass
+
+            def log_message(self, format, *args):  # keep test output quiet
+                pass
+
+        return Handler
+
+
+def unused_port_url(path: str = "/") -> str:
+    """A URL on which nothing listens: connection refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}{path}"
+
+
+@pytest.fixture
+def upstream():
+    server = Upstream()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def fast_retries(settings):
+    """HTTP retries that take milliseconds, not minutes."""
+    settings.SOURCE_HTTP_ATTEMPTS = 3
+    settings.SOURCE_HTTP_BACKOFF_BASE = 0.01
+    settings.SOURCE_HTTP_BACKOFF_MAX = 0.02
+    settings.SOURCE_HTTP_TIMEOUT = 2.0
+    return settings
