@@ -78,7 +78,7 @@ class Upstream:
         upstream = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's naming)
+            def do_GET(self):
                 answer = upstream._next(self.path.split("?")[0])
                 if answer.delay:
                     time.sleep(answer.delay)

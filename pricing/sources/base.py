@@ -107,7 +107,7 @@ def per_token_to_mtok(value: Any, what: str) -> Decimal:
     if not number.is_finite():
         raise RecordError(f"{what} is not a finite number: {value!r}")
     if number < 0:
-        raise RecordError(f"negative {what}: {value}")
+        raise RecordError(f"negative {what}: {number:f}")
     per_mtok = (number * MTOK).quantize(MICRO)
     ceiling = Decimal(str(settings.PRICE_MAX_PER_MTOK))
     if per_mtok > ceiling:
