@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -66,4 +67,36 @@ class SourceRunAdmin(admin.ModelAdmin):
     list_filter = ["source", "status"]
     search_fields = ["source", "error"]
     date_hierarchy = "started_at"
-    readonly_fields = [f.name for f in SourceRun._meta.fields]
+    # A run is a record of what happened: read-only. Unmatched ids and refused records are shown as lists
+    # an admin can act on (add an alias or an offering; check a price held for review).
+    fieldsets = [
+        (None, {"fields": ["source", "status", "started_at", "finished_at", "error"]}),
+        (
+            "Counts",
+            {"fields": ["created_count", "updated_count", "unchanged_count", "unmatched_count", "rejected_count"]},
+        ),
+        ("Unmatched upstream ids", {"fields": ["unmatched_list"]}),
+        ("Rejected records", {"fields": ["rejected_list"]}),
+    ]
+    readonly_fields = [f.name for f in SourceRun._meta.fields] + ["unmatched_list", "rejected_list"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Unmatched (map them with AIModel aliases or offerings)")
+    def unmatched_list(self, run: SourceRun) -> str:
+        if not run.unmatched:
+            return "-"
+        items = format_html_join("", "<li><code>{}</code></li>", ((item,) for item in run.unmatched))
+        return format_html('<ul style="margin:0;padding-left:1.2em;columns:2">{}</ul>', items)
+
+    @admin.display(description="Rejected (not applied; the last good data stands)")
+    def rejected_list(self, run: SourceRun) -> str:
+        if not run.rejected:
+            return "-"
+        rows = format_html_join(
+            "",
+            "<tr><td><code>{}</code></td><td>{}</td></tr>",
+            ((item.get("id", ""), item.get("reason", "")) for item in run.rejected if isinstance(item, dict)),
+        )
+        return format_html("<table><tr><th>Upstream id</th><th>Reason</th></tr>{}</table>", rows)
