@@ -61,9 +61,7 @@ def page(browser, request):
     page.on("console", lambda m: m.type == "error" and problems.console_errors.append(m.text))
     page.on("pageerror", lambda e: problems.console_errors.append(str(e)))
     page.on("requestfailed", lambda r: problems.failed_requests.append(f"{r.url} {r.failure}"))
-    page.on(
-        "response", lambda r: r.status >= 400 and problems.failed_requests.append(f"{r.url} HTTP {r.status}")
-    )
+    page.on("response", lambda r: r.status >= 400 and problems.failed_requests.append(f"{r.url} HTTP {r.status}"))
     page.problems = problems
     yield page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
