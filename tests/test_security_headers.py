@@ -12,7 +12,7 @@ from tests.conftest import PROJECT_DIR
 
 def test_check_deploy_reports_nothing_in_production():
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "frontier-gap.example",

@@ -25,10 +25,6 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = PROJECT_DIR / "test-output" / "e2e"
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures in the
-# same thread are still synchronous, so Django's async-safety guard does not apply here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture(scope="session")
 def browser():
@@ -36,10 +32,16 @@ def browser():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls that fixtures make in
+    # that thread are still synchronous, so Django's async-safety guard does not apply to them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 class PageProblems:
