@@ -22,6 +22,10 @@ from django.utils.module_loading import module_has_submodule
 _URL = re.compile(r"https?://[^\s,;()\[\]<>\"']+|(?<![\w./])github\.com/[^\s,;()\[\]<>\"']+")
 
 
+# Rows found by slug during one load (labs for models, models for scores ...); cleared per load.
+_slug_cache: dict[type[models.Model], dict[str, models.Model]] = {}
+
+
 class CellError(Exception):
     """A cell that cannot be read: names the column."""
 
@@ -82,6 +86,7 @@ def reference_tables() -> list[Table]:
 def load_tables(tables: list[Table], *, on_table: Callable[[str, TableCounts], None] | None = None) -> LoadReport:
     """Write every table in one transaction; on any bad row roll back and raise ReferenceDataError."""
     report = LoadReport()
+    _slug_cache.clear()
     with transaction.atomic():
         for table in tables:
             counts = _load_table(table, report.errors)
@@ -97,6 +102,7 @@ def load_tables(tables: list[Table], *, on_table: Callable[[str, TableCounts], N
 
 def _load_table(table: Table, errors: list[str]) -> TableCounts:
     counts = TableCounts()
+    existing = _ExistingRows(table.model)
     for line, row in _read_rows(table, errors):
         where = f"{table.path.name}, row {line}"
         try:
@@ -106,12 +112,37 @@ def _load_table(table: Table, errors: list[str]) -> TableCounts:
             continue
         for record in records:
             try:
-                outcome = _write(table.model, record)
+                outcome = _write(table.model, record, existing)
             except ValidationError as exc:
                 errors.extend(f"{where}, field {name!r}: {' '.join(msgs)}" for name, msgs in _messages(exc))
                 continue
             setattr(counts, outcome, getattr(counts, outcome) + 1)
     return counts
+
+
+class _ExistingRows:
+    """The table's rows by natural key, read in one query, so each CSV row costs no lookup query."""
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        self.rows: dict[tuple, models.Model] | None = None
+
+    def key(self, lookup: dict) -> tuple:
+        return tuple((name, getattr(value, "pk", value)) for name, value in sorted(lookup.items()))
+
+    def get(self, lookup: dict) -> models.Model | None:
+        if self.rows is None:
+            names = sorted(lookup)
+            attnames = [self.model._meta.get_field(name).attname for name in names]
+            self.rows = {
+                tuple(zip(names, (getattr(obj, a) for a in attnames), strict=True)): obj
+                for obj in self.model.objects.all()
+            }
+        return self.rows.get(self.key(lookup))
+
+    def add(self, lookup: dict, obj: models.Model) -> None:
+        if self.rows is not None:
+            self.rows[self.key(lookup)] = obj
 
 
 def _read_rows(table: Table, errors: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -131,8 +162,8 @@ def _read_rows(table: Table, errors: list[str]) -> Iterator[tuple[int, dict[str,
         errors.append(f"{table.path.name}: cannot be read: {exc}")
 
 
-def _write(model: type[models.Model], record: Record) -> str:
-    obj = model.objects.filter(**record.lookup).first()
+def _write(model: type[models.Model], record: Record, existing: _ExistingRows) -> str:
+    obj = existing.get(record.lookup)
     if obj is None:
         obj = model(**record.lookup, **record.values)
         outcome = "created"
@@ -143,14 +174,17 @@ def _write(model: type[models.Model], record: Record) -> str:
         for name in changed:
             setattr(obj, name, record.values[name])
         outcome = "updated"
-    # Field rules here; table constraints are checked by the database itself (one savepoint is far
-    # cheaper than Django's one query per CheckConstraint in full_clean).
-    obj.full_clean(validate_constraints=False)
+    # Field rules here. Uniqueness and table constraints are checked by the database itself, and
+    # related rows were found by their slugs already: one savepoint is far cheaper than the query
+    # per rule that full_clean would run.
+    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             obj.save()
     except IntegrityError as exc:
         raise ValidationError(f"breaks a table rule: {_constraint_message(model, exc)}") from exc
+    existing.add(record.lookup, obj)
     return outcome
 
 
@@ -244,10 +278,13 @@ def by_slug(model: type[models.Model], row: dict[str, str], column: str, *, requ
     slug = text(row, column, required=required)
     if not slug:
         return None
-    try:
-        return model.objects.get(slug=slug)
-    except ObjectDoesNotExist:
-        raise CellError(column, f"no {model._meta.verbose_name} with slug {slug!r}") from None
+    cache = _slug_cache.setdefault(model, {})
+    if slug not in cache:
+        try:
+            cache[slug] = model.objects.get(slug=slug)
+        except ObjectDoesNotExist:
+            raise CellError(column, f"no {model._meta.verbose_name} with slug {slug!r}") from None
+    return cache[slug]
 
 
 def source_fields(citation: str) -> dict[str, str]:

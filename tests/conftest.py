@@ -25,6 +25,13 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _login_rate_limit_off(settings):
+    """django-axes needs a request on every authenticate(); the test client's login() has none.
+    Tests of the rate limit itself switch it back on."""
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture
 def reference_data(db):
     """The shipped reference data, loaded by the real loader."""
