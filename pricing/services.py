@@ -5,6 +5,7 @@ together with its SourceRun counts. Unknown upstream ids are listed on the run, 
 """
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -278,11 +279,22 @@ def price_points_record(
         ]
         bulk_update_with_history(rows, PricePoint, fields, default_change_reason=reason)
     if windows:
-        models = list(AIModel.objects.filter(id__in=windows, context_window__isnull=True))
-        for model in models:
-            model.context_window, model.updated_at = windows[model.id], timezone.now()
-        bulk_update_with_history(models, AIModel, ["context_window", "updated_at"], default_change_reason=reason)
+        _context_windows_fill(windows, reason=reason)
     return tally
+
+
+def _context_windows_fill(windows: dict[int, int], *, reason: str) -> None:
+    """Set each model's empty context window: one UPDATE per distinct window size (a few dozen at most, where a
+    bulk_update would build one CASE over thousands of rows), plus their history rows."""
+    models = list(AIModel.objects.filter(id__in=windows, context_window__isnull=True))
+    now = timezone.now()
+    by_size: dict[int, list[int]] = defaultdict(list)
+    for model in models:
+        model.context_window, model.updated_at = windows[model.id], now
+        by_size[model.context_window].append(model.id)
+    for size, ids in by_size.items():
+        AIModel.objects.filter(id__in=ids, context_window__isnull=True).update(context_window=size, updated_at=now)
+    AIModel.history.bulk_history_create(models, update=True, default_change_reason=reason)
 
 
 class _OfferingIndex:

@@ -319,10 +319,10 @@ def test_an_unreachable_upstream_fails_the_run_after_retries_and_raises_for_a_la
 
 
 def test_a_failing_write_rolls_back_everything_and_records_a_failed_run(registry, openrouter, monkeypatch):
-    def broken_bulk_update(*args, **kwargs):
+    def broken_write(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("pricing.services.bulk_update_with_history", broken_bulk_update)  # the last write step
+    monkeypatch.setattr("pricing.services._context_windows_fill", broken_write)  # fault injection: the last write
     before = snapshot()
     with pytest.raises(RuntimeError):
         price_refresh_from_source(source="openrouter", today=DAY1)
