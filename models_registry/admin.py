@@ -67,7 +67,7 @@ class SourceRunAdmin(admin.ModelAdmin):
     list_filter = ["source", "status"]
     search_fields = ["source", "error"]
     date_hierarchy = "started_at"
-    # A run is a record of what happened: read-only. Unmatched ids and refused records are shown as lists
+    # A run is a record of what happened: its fields are read-only. Unmatched ids and refused records are shown as lists
     # an admin can act on (add an alias or an offering; check a price held for review).
     fieldsets = [
         (None, {"fields": ["source", "status", "started_at", "finished_at", "error"]}),
@@ -79,9 +79,6 @@ class SourceRunAdmin(admin.ModelAdmin):
         ("Rejected records", {"fields": ["rejected_list"]}),
     ]
     readonly_fields = [f.name for f in SourceRun._meta.fields] + ["unmatched_list", "rejected_list"]
-
-    def has_add_permission(self, request):
-        return False
 
     @admin.display(description="Unmatched (map them with AIModel aliases or offerings)")
     def unmatched_list(self, run: SourceRun) -> str:

@@ -44,6 +44,7 @@ FIELDS = ("model", "benchmark", "metric", "value", "evaluated_by", "reported_on"
 REQUIRED_MAPPED = ("model", "value")
 REQUIRED = ("model", "benchmark", "metric", "value", "evaluated_by")
 FORMATS = ("csv", "json")
+KEYS = {"name", "url", "format", "mapping", "defaults", "records_path", "value_scale", "date_format"}
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,7 @@ class ScoreSourceConfig:
         if not isinstance(name, str) or not re.match(SLUG_PATTERN, name):
             raise ImproperlyConfigured(f"{where}: `name` must be a lowercase slug, not {name!r}")
         where = f"SCORE_SOURCES {name!r}"
-        unknown = set(entry) - {"name", "url", "format", "mapping", "defaults", "records_path", "value_scale",
-                                "date_format"}  # fmt: skip
+        unknown = set(entry) - KEYS
         if unknown:
             raise ImproperlyConfigured(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
         url = entry.get("url")
