@@ -134,13 +134,21 @@ STORAGES = {
 # Redis: Celery broker, result backend and Django cache. Absent: eager tasks, local-memory cache.
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
+    # django-redis, because it can treat a Redis outage as a cache miss: pages and the API keep
+    # answering from the database while Redis is down, and use the cache again when it returns.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "fg"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 1.0,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False

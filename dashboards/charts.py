@@ -1,0 +1,219 @@
+"""Analytics report dicts in, Chart.js configs out (drawn by static/js/charts.js).
+
+Each chart has exactly one point per row of the report series it draws, so a chart, its table and
+the API response for the same query always agree.
+"""
+
+from collections.abc import Iterable
+
+COUNTRY_COLOURS = {"US": "#1f5fbf", "CN": "#d1342f"}
+OTHER_COLOURS = ["#0f766e", "#7c3aed", "#b45309", "#4b5563", "#be185d", "#15803d"]
+
+
+def country_colour(code: str) -> str:
+    if code in COUNTRY_COLOURS:
+        return COUNTRY_COLOURS[code]
+    return OTHER_COLOURS[sum(map(ord, code)) % len(OTHER_COLOURS)]
+
+
+def _time_axis() -> dict:
+    return {
+        "type": "time",
+        "time": {"unit": "month", "tooltipFormat": "yyyy-MM-dd"},
+        "title": {"display": True, "text": "Date"},
+    }
+
+
+def _fmt(value, digits: int = 1, unit: str = "") -> str:
+    return "n/a" if value is None else f"{value:,.{digits}f}{unit}"
+
+
+def event_markers(events: Iterable[dict]) -> list[dict]:
+    return [{"x": e["date"], "short": e["kind"], "title": e["title"]} for e in events]
+
+
+def gap_chart(report: dict, *, events: Iterable[dict] = ()) -> dict:
+    """Two stepped frontier lines (score axis) and the gap (second axis), one point per series row."""
+    a, b, series = report["a"], report["b"], report["series"]
+
+    def frontier(side: str) -> dict:
+        code = report[side]
+        return {
+            "label": f"{code} frontier",
+            "data": [
+                {
+                    "x": row["date"],
+                    "y": row[f"{side}_value"],
+                    "tip": [
+                        f"{code} frontier: {_fmt(row[f'{side}_value'])} ({row[f'{side}_model'] or 'no model'})",
+                        f"as of {row['date']}",
+                    ],
+                }
+                for row in series
+            ],
+            "stepped": "before",
+            "borderColor": country_colour(code),
+            "backgroundColor": country_colour(code),
+            "pointRadius": 2,
+            "yAxisID": "y",
+        }
+
+    gap = {
+        "label": f"Gap ({a} minus {b}, points)",
+        "data": [
+            {
+                "x": row["date"],
+                "y": row["gap"],
+                "tip": [
+                    f"gap {_fmt(row['gap'])} points",
+                    f"lead {row['lead_days']} days" if row["lead_days"] is not None else "no lead",
+                ],
+            }
+            for row in series
+        ],
+        "stepped": "before",
+        "borderColor": "#5f6b7a",
+        "borderDash": [6, 4],
+        "pointRadius": 0,
+        "yAxisID": "gap",
+    }
+    return {
+        "type": "line",
+        "data": {"datasets": [frontier("a"), frontier("b"), gap]},
+        "options": {
+            "interaction": {"mode": "nearest", "intersect": False},
+            "scales": {
+                "x": _time_axis(),
+                "y": {"title": {"display": True, "text": f"Score ({report['metric']})"}},
+                "gap": {
+                    "position": "right",
+                    "grid": {"drawOnChartArea": False},
+                    "title": {"display": True, "text": "Gap (points)"},
+                },
+            },
+        },
+        "markers": event_markers(events),
+    }
+
+
+def cost_chart(report: dict, *, events: Iterable[dict] = ()) -> dict:
+    """The cost ratio A/B of equal capability on a log axis, one point per series row."""
+    a, b = report["a"], report["b"]
+    data = [
+        {
+            "x": row["date"],
+            "y": row["ratio"],
+            "tip": [
+                f"{a}/{b} cost ratio: {_fmt(row['ratio'], 2, 'x')}",
+                f"{a}: ${_fmt(row['a_price'], 2)} ({row['a_model'] or 'none'})",
+                f"{b}: ${_fmt(row['b_price'], 2)} ({row['b_model'] or 'none'})",
+            ],
+        }
+        for row in report["series"]
+    ]
+    return {
+        "type": "line",
+        "data": {
+            "datasets": [
+                {
+                    "label": f"Cost ratio {a}/{b} (blended USD per 1M tokens)",
+                    "data": data,
+                    "stepped": "before",
+                    "borderColor": "#0f766e",
+                    "backgroundColor": "#0f766e",
+                    "pointRadius": 2,
+                }
+            ]
+        },
+        "options": {
+            "interaction": {"mode": "nearest", "intersect": False},
+            "scales": {
+                "x": _time_axis(),
+                "y": {"type": "logarithmic", "title": {"display": True, "text": f"Cost ratio {a}/{b} (log scale)"}},
+            },
+        },
+        "markers": event_markers(events),
+    }
+
+
+def scatter_chart(points: list[dict], frontiers: dict[str, list[dict]], *, metric: str) -> dict:
+    """Price (log x) against score per country, with each country's price-performance frontier.
+
+    `points`: {country, model, price, value}; `frontiers`: country -> the points on its frontier.
+    """
+    datasets = []
+    for code in sorted({p["country"] for p in points}):
+        colour = country_colour(code)
+        datasets.append(
+            {
+                "type": "scatter",
+                "label": f"{code} models",
+                "data": [
+                    {
+                        "x": p["price"],
+                        "y": p["value"],
+                        "tip": f"{p['model']}: {_fmt(p['value'])} at ${_fmt(p['price'], 2)}",
+                    }
+                    for p in points
+                    if p["country"] == code
+                ],
+                "borderColor": colour,
+                "backgroundColor": colour,
+                "pointRadius": 4,
+            }
+        )
+        line = frontiers.get(code, [])
+        if line:
+            datasets.append(
+                {
+                    "type": "line",
+                    "label": f"{code} price-performance frontier",
+                    "data": [{"x": p["price"], "y": p["value"], "tip": f"frontier: {p['model']}"} for p in line],
+                    "borderColor": colour,
+                    "backgroundColor": colour,
+                    "stepped": "after",
+                    "pointRadius": 0,
+                    "borderWidth": 1.5,
+                }
+            )
+    return {
+        "type": "scatter",
+        "data": {"datasets": datasets},
+        "options": {
+            "scales": {
+                "x": {
+                    "type": "logarithmic",
+                    "title": {"display": True, "text": "Blended price, USD per 1M tokens (log)"},
+                },
+                "y": {"title": {"display": True, "text": f"Score ({metric})"}},
+            }
+        },
+    }
+
+
+def price_history_chart(lines: dict[str, list[dict]]) -> dict:
+    """One stepped line per offering: `lines` maps a label to rows {date, blended}."""
+    datasets = [
+        {
+            "label": label,
+            "data": [
+                {"x": r["date"], "y": r["blended"], "tip": f"{label}: ${_fmt(r['blended'], 4)} from {r['date']}"}
+                for r in rows
+            ],
+            "stepped": "before",
+            "borderColor": OTHER_COLOURS[i % len(OTHER_COLOURS)],
+            "backgroundColor": OTHER_COLOURS[i % len(OTHER_COLOURS)],
+            "pointRadius": 3,
+        }
+        for i, (label, rows) in enumerate(lines.items())
+    ]
+    return {
+        "type": "line",
+        "data": {"datasets": datasets},
+        "options": {
+            "scales": {
+                "x": _time_axis(),
+                "y": {"type": "logarithmic", "title": {"display": True, "text": "Blended USD per 1M tokens (log)"}},
+            }
+        },
+    }
