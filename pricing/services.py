@@ -98,7 +98,7 @@ def source_refresh_run(
             if dry_run:
                 transaction.set_rollback(True)
             elif tally.wrote:
-                transaction.on_commit(registry_data_changed)
+                registry_data_changed()  # bumps the analytics cache version once this transaction commits
     except Exception as exc:
         logger.exception("refresh of %s failed while writing; nothing was written", source)
         if dry_run:

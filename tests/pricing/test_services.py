@@ -9,8 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from models_registry.cache_version import KEY as VERSION_KEY
-from models_registry.cache_version import registry_data_version
+from models_registry.cache_version import DATA_VERSION_KEY, data_version
 from models_registry.models import AIModel, SourceRun
 from pricing.models import Offering, PricePoint
 from pricing.services import price_points_record, price_refresh_from_source
@@ -163,11 +162,11 @@ def test_an_alias_does_not_create_a_first_party_offering_for_another_labs_model(
 def test_second_run_with_the_same_answer_writes_nothing(registry, openrouter):
     price_refresh_from_source(source="openrouter", today=DAY1)
     before = snapshot()
-    version = registry_data_version()
+    version = data_version()
     run = price_refresh_from_source(source="openrouter", today=DAY1)
     assert (run.created_count, run.updated_count, run.unchanged_count, run.unmatched_count) == (0, 0, 3, 11)
     assert snapshot() == before
-    assert registry_data_version() == version  # nothing changed: cached analytics stay valid
+    assert data_version() == version  # nothing changed: cached analytics stay valid
 
 
 def test_unchanged_price_on_a_later_day_adds_no_row(registry, openrouter):
@@ -353,13 +352,13 @@ def test_dry_run_reports_the_plan_and_writes_nothing(registry, openrouter):
 def test_the_analytics_cache_version_moves_only_after_a_commit_that_wrote(
     registry, openrouter, django_capture_on_commit_callbacks
 ):
-    version = registry_data_version()
+    version = data_version()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         price_refresh_from_source(source="openrouter", today=DAY1)
-    assert cache.get(VERSION_KEY) == version  # not yet: the callback waits for the commit
+    assert cache.get(DATA_VERSION_KEY) == version  # not yet: the callback waits for the commit
     assert len(callbacks) == 1
     callbacks[0]()
-    assert registry_data_version() == version + 1
+    assert data_version() == version + 1
 
 
 # LiteLLM: first-party prices
