@@ -19,6 +19,7 @@ migrate: install
 
 reference: migrate
 	$(BIN)/python manage.py load_reference
+	$(BIN)/python manage.py setup_schedules
 
 run: reference
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

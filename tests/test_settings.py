@@ -103,6 +103,6 @@ def test_docker_compose_runs_web_worker_beat_postgres_and_redis_on_real_entry_po
 
     assert callable(application)
     assert app.main == "frontier_gap"
-    for command in ("migrate", "collectstatic"):
+    for command in ("migrate", "collectstatic", "setup_schedules"):
         assert command in get_commands()
         assert f"manage.py {command}" in services["web"]["command"]
