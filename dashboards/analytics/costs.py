@@ -119,7 +119,9 @@ def cost_series(
     table = pd.DataFrame({"date": dates})
     for side, country in (("a", a), ("b", b)):
         own = cheapest[cheapest["country"] == country][["date", "price", "model"]]
-        table = table.merge(own.rename(columns={"price": f"{side}_price", "model": f"{side}_model"}), on="date", how="left")
+        table = table.merge(
+            own.rename(columns={"price": f"{side}_price", "model": f"{side}_model"}), on="date", how="left"
+        )
     both = table["a_price"].notna() & table["b_price"].notna()
     if not both.any():
         return pd.DataFrame(columns=COST_COLUMNS)

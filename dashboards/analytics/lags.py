@@ -11,9 +11,7 @@ from dashboards.analytics.visibility import day
 LAG_COLUMNS = ["a_model", "a_date", "value", "b_model", "b_date", "lag_days", "matched"]
 
 
-def catch_up_lags(
-    steps: pd.DataFrame, *, a: str, b: str, as_of: date, higher_is_better: bool = True
-) -> pd.DataFrame:
+def catch_up_lags(steps: pd.DataFrame, *, a: str, b: str, as_of: date, higher_is_better: bool = True) -> pd.DataFrame:
     """For each step of `a`'s frontier (a_model, a_date, value): the first date `b`'s frontier reached that
     value, the `b` model that reached it, and lag_days = b_date - a_date (negative: b was there first).
 

@@ -55,7 +55,9 @@ def records(df: pd.DataFrame, kinds: dict[str, str]) -> list[dict]:
         "bool": bool,
     }
     columns = {name: [convert[kind](v) for v in df[name].tolist()] for name, kind in kinds.items()}
-    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)] if len(df) else []
+    return (
+        [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)] if len(df) else []
+    )
 
 
 STEP_KINDS = {"date": "date", "value": "value", "model": "text"}

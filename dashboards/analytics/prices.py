@@ -51,9 +51,7 @@ def price_intervals(prices: pd.DataFrame) -> pd.DataFrame:
             "effective_from": prices["effective_from"].to_numpy("datetime64[s]"),
             "start": start,
             "end": np.where(np.isnat(end), OPEN_END, end),
-            "price": blended_price(
-                prices["input_per_mtok"].to_numpy(float), prices["output_per_mtok"].to_numpy(float)
-            ),
+            "price": blended_price(prices["input_per_mtok"].to_numpy(float), prices["output_per_mtok"].to_numpy(float)),
         },
         columns=INTERVAL_COLUMNS,
     )
