@@ -1,6 +1,5 @@
 """Hand-computed cases for the pure analytics (no database). Every expected number is worked out in a comment."""
 
-
 import numpy as np
 import pytest
 

@@ -112,3 +112,54 @@ class World:
 
     def prices_frame(self) -> pd.DataFrame:
         return typed_frame(self.prices, PRICE_COLUMNS)
+
+
+def save_world(w: World, *, benchmark_slug: str = "err-rate", higher_is_better: bool = False):
+    """Write `w` into the database (one lab and one first-party provider per country, one third-party host),
+    with the same ordering of score ids and the same created_at. Returns the Benchmark."""
+    from benchmarks.models import BenchmarkScore
+    from tests.factories import (
+        AIModelFactory,
+        BenchmarkFactory,
+        BenchmarkScoreFactory,
+        LabFactory,
+        OfferingFactory,
+        PricePointFactory,
+        ProviderFactory,
+    )
+
+    benchmark = BenchmarkFactory(slug=benchmark_slug, higher_is_better=higher_is_better)
+    labs, models, offerings = {}, {}, {}
+    host = ProviderFactory(slug="host", lab=None, country="US")
+    for slug, m in w.models.items():
+        if m["lab"] not in labs:
+            lab = LabFactory(slug=m["lab"], country=m["country"])
+            ProviderFactory(slug=f"{m['lab']}-api", lab=lab, country=m["country"])
+            labs[m["lab"]] = lab
+        models[slug] = AIModelFactory(slug=slug, lab=labs[m["lab"]], release_date=m["released"])
+    for row in sorted(w.scores, key=lambda r: r[0]):  # insertion order = id order, as in the world
+        score_id, _bid, metric, value, by, reported, created, _mid, slug, *_ = row
+        score = BenchmarkScoreFactory(
+            model=models[slug], benchmark=benchmark, metric=metric, value=value, evaluated_by=by, reported_on=reported
+        )
+        BenchmarkScore.objects.filter(pk=score.pk).update(created_at=created.to_pydatetime())
+    for offering_id, o in w.offerings.items():
+        model = models[o["model"]]
+        provider = ProviderFactory(slug=f"{model.lab.slug}-api") if o["first_party"] else host
+        offerings[offering_id] = OfferingFactory(
+            model=model,
+            provider=provider,
+            provider_model_id=f"{model.slug}-{offering_id}",
+            available_from=o["available_from"],
+            retired_on=o["retired_on"],
+        )
+    for offering_id, *_ids, _af, _ro, start, end, price_in, price_out, off_peak in w.prices:
+        PricePointFactory(
+            offering=offerings[offering_id],
+            effective_from=start,
+            effective_to=end,
+            input_per_mtok=str(price_in),
+            output_per_mtok=str(price_out),
+            off_peak=off_peak,
+        )
+    return benchmark
