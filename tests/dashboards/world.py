@@ -138,7 +138,7 @@ def save_world(w: World, *, benchmark_slug: str = "err-rate", higher_is_better: 
             labs[m["lab"]] = lab
         models[slug] = AIModelFactory(slug=slug, lab=labs[m["lab"]], release_date=m["released"])
     for row in sorted(w.scores, key=lambda r: r[0]):  # insertion order = id order, as in the world
-        score_id, _bid, metric, value, by, reported, created, _mid, slug, *_ = row
+        _id, _bid, metric, value, by, reported, created, _mid, slug, *_ = row
         score = BenchmarkScoreFactory(
             model=models[slug], benchmark=benchmark, metric=metric, value=value, evaluated_by=by, reported_on=reported
         )
