@@ -1,0 +1,1 @@
+"""Performance benchmarks (not tests): each seeds its own database at scale, measures, and prints JSON."""
