@@ -100,12 +100,13 @@ def summary_report(
     metrics = {benchmark_id: metric for benchmark_id, metric in metrics.items() if metric}
     scores = benchmark_scores_frame(metrics=metrics, countries=[a, b], as_of=as_of, evaluated_by=evaluated_by)
     prices = offering_prices_frame(countries=[a, b], as_of=as_of)
+    by_benchmark = dict(tuple(scores.groupby("benchmark_id", sort=False)))
     rows = []
     for benchmark in benchmarks:
-        if benchmark.id not in metrics:
+        if benchmark.id not in by_benchmark:
             continue
         row = payloads.summary_row(
-            scores,
+            by_benchmark[benchmark.id],
             prices,
             benchmark_id=benchmark.id,
             metric=metrics[benchmark.id],

@@ -55,8 +55,10 @@ def default_threshold(
 ) -> float | None:
     """The level both sides can buy: the weaker of the two countries' best scores at `as_of` among models
     that have a price at `as_of`. None if either side has no priced, scored model."""
+    used = used[used["country"].isin([a, b])]
+    prices = prices[prices["model_id"].isin(used["model_id"])]
     priced = model_prices_at(prices, [day(as_of)], providers=providers, include_off_peak=include_off_peak)
-    candidates = used[used["model_id"].isin(priced["model_id"]) & used["country"].isin([a, b])]
+    candidates = used[used["model_id"].isin(priced["model_id"])]
     best = signed(candidates["value"], higher_is_better).groupby(candidates["country"]).max()
     if a not in best.index or b not in best.index:
         return None

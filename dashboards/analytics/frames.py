@@ -51,7 +51,7 @@ def typed_frame(rows: Iterable[Sequence] | pd.DataFrame, columns: Mapping[str, s
         if dtype == DATE:
             df[name] = pd.to_datetime(df[name]).astype("datetime64[s]")
         elif dtype == DATETIME:
-            df[name] = pd.to_datetime(df[name], utc=True)
+            df[name] = pd.to_datetime(df[name], utc=True, format="ISO8601")
         else:
             df[name] = df[name].astype(dtype)
     return df
