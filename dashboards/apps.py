@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class DashboardsConfig(AppConfig):
     name = "dashboards"
+
+    def ready(self) -> None:
+        from dashboards import signals
+
+        signals.connect()

@@ -1,3 +1,12 @@
 """Analytics endpoints under /api/v1/analytics/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from dashboards.api.views import CostRatioView, FrontierView, GapView, SummaryView
+
+urlpatterns = [
+    path("frontier/", FrontierView.as_view(), name="analytics-frontier"),
+    path("gap/", GapView.as_view(), name="analytics-gap"),
+    path("cost-ratio/", CostRatioView.as_view(), name="analytics-cost-ratio"),
+    path("summary/", SummaryView.as_view(), name="analytics-summary"),
+]

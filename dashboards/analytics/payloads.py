@@ -1,0 +1,214 @@
+"""Frames in, JSON-ready dicts out: the bodies of the analytics endpoints (without the echoed parameters).
+
+Dates become ISO strings, missing values None, prices and derived numbers are rounded to 6 decimals.
+"""
+
+import math
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from dashboards.analytics.costs import cost_at, cost_series, default_threshold
+from dashboards.analytics.frontier import frontier_steps
+from dashboards.analytics.gap import gap_at, gap_series
+from dashboards.analytics.lags import catch_up_lags
+from dashboards.analytics.prices import Providers
+from dashboards.analytics.scores import scores_used
+from dashboards.analytics.visibility import day, prices_known, scores_known
+
+DIGITS = 6
+
+
+def iso(value) -> str | None:
+    if value is None or value is pd.NaT or (isinstance(value, np.datetime64) and np.isnat(value)):
+        return None
+    return pd.Timestamp(value).date().isoformat()
+
+
+def number(value, digits: int | None = None) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    value = float(value)
+    if math.isnan(value):
+        return None
+    return round(value, digits) if digits is not None else value
+
+
+def integer(value) -> int | None:
+    return None if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else int(value)
+
+
+def text(value) -> str | None:
+    return None if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def records(df: pd.DataFrame, kinds: dict[str, str]) -> list[dict]:
+    """Rows of `df` as dicts of the `kinds` columns: date, value (as stored), rounded (6 decimals), int, text,
+    bool."""
+    convert = {
+        "date": iso,
+        "value": number,
+        "rounded": lambda v: number(v, DIGITS),
+        "int": integer,
+        "text": text,
+        "bool": bool,
+    }
+    columns = {name: [convert[kind](v) for v in df[name].tolist()] for name, kind in kinds.items()}
+    return (
+        [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)] if len(df) else []
+    )
+
+
+STEP_KINDS = {"date": "date", "value": "value", "model": "text"}
+GAP_KINDS = {
+    "date": "date",
+    "a_value": "value",
+    "b_value": "value",
+    "gap": "rounded",
+    "lead_days": "int",
+    "a_model": "text",
+    "b_model": "text",
+}
+LAG_KINDS = {
+    "a_model": "text",
+    "a_date": "date",
+    "value": "value",
+    "b_model": "text",
+    "b_date": "date",
+    "lag_days": "int",
+    "matched": "bool",
+}
+COST_KINDS = {
+    "date": "date",
+    "a_price": "rounded",
+    "a_model": "text",
+    "b_price": "rounded",
+    "b_model": "text",
+    "ratio": "rounded",
+}
+
+
+def used_scores(
+    scores: pd.DataFrame, *, benchmark_id: int, metric: str | None, as_of: date, evaluated_by: str | None
+) -> pd.DataFrame:
+    """The scores used at `as_of` on one benchmark and metric."""
+    scores = scores[(scores["benchmark_id"] == benchmark_id) & (scores["metric"] == metric)]
+    return scores_used(scores_known(scores, as_of=as_of, evaluated_by=evaluated_by))
+
+
+def frontier_body(
+    scores: pd.DataFrame,
+    *,
+    benchmark_id: int,
+    metric: str | None,
+    countries: list[str],
+    as_of: date,
+    evaluated_by: str | None,
+    higher_is_better: bool,
+) -> dict:
+    used = used_scores(scores, benchmark_id=benchmark_id, metric=metric, as_of=as_of, evaluated_by=evaluated_by)
+    steps = frontier_steps(used, higher_is_better=higher_is_better)
+    return {"series": {c: records(steps[steps["country"] == c], STEP_KINDS) for c in countries}}
+
+
+def gap_body(
+    scores: pd.DataFrame,
+    *,
+    benchmark_id: int,
+    metric: str | None,
+    a: str,
+    b: str,
+    as_of: date,
+    evaluated_by: str | None,
+    higher_is_better: bool,
+) -> dict:
+    used = used_scores(scores, benchmark_id=benchmark_id, metric=metric, as_of=as_of, evaluated_by=evaluated_by)
+    steps = frontier_steps(used, higher_is_better=higher_is_better)
+    options = {"a": a, "b": b, "higher_is_better": higher_is_better}
+    current = gap_at(steps, [day(as_of)], **options)
+    return {
+        "current": records(current, GAP_KINDS)[0],
+        "series": records(gap_series(steps, as_of=as_of, **options), GAP_KINDS),
+        "lags": records(catch_up_lags(steps, as_of=as_of, **options), LAG_KINDS),
+    }
+
+
+def cost_body(
+    scores: pd.DataFrame,
+    prices: pd.DataFrame,
+    *,
+    benchmark_id: int,
+    metric: str | None,
+    a: str,
+    b: str,
+    as_of: date,
+    evaluated_by: str | None,
+    higher_is_better: bool,
+    threshold: float | None,
+    providers: Providers,
+    include_off_peak: bool,
+) -> dict:
+    """`threshold` None means the default (which may itself be None: then the series is empty)."""
+    used = used_scores(scores, benchmark_id=benchmark_id, metric=metric, as_of=as_of, evaluated_by=evaluated_by)
+    prices = prices_known(prices, as_of=as_of)
+    options = {
+        "a": a,
+        "b": b,
+        "as_of": as_of,
+        "higher_is_better": higher_is_better,
+        "providers": providers,
+        "include_off_peak": include_off_peak,
+    }
+    if threshold is None:
+        threshold = default_threshold(used, prices, **options)
+    current = pd.DataFrame([cost_at(used, prices, threshold=threshold, **options)])
+    return {
+        "threshold": threshold,
+        "current": records(current, COST_KINDS)[0],
+        "series": records(cost_series(used, prices, threshold=threshold, **options), COST_KINDS),
+    }
+
+
+def summary_row(
+    scores: pd.DataFrame,
+    prices: pd.DataFrame,
+    *,
+    benchmark_id: int,
+    metric: str,
+    a: str,
+    b: str,
+    as_of: date,
+    evaluated_by: str | None,
+    higher_is_better: bool,
+    providers: Providers,
+    include_off_peak: bool,
+) -> dict | None:
+    """The headline numbers of one benchmark at `as_of`, or None unless both countries have scores on it."""
+    used = used_scores(scores, benchmark_id=benchmark_id, metric=metric, as_of=as_of, evaluated_by=evaluated_by)
+    if not {a, b} <= set(used["country"]):
+        return None
+    steps = frontier_steps(used, higher_is_better=higher_is_better)
+    gap = records(gap_at(steps, [day(as_of)], a=a, b=b, higher_is_better=higher_is_better), GAP_KINDS)[0]
+    prices = prices_known(prices, as_of=as_of)
+    options = {
+        "a": a,
+        "b": b,
+        "as_of": as_of,
+        "higher_is_better": higher_is_better,
+        "providers": providers,
+        "include_off_peak": include_off_peak,
+    }
+    threshold = default_threshold(used, prices, **options)
+    cost = cost_at(used, prices, threshold=threshold, **options)
+    return {
+        "metric": metric,
+        "gap": gap["gap"],
+        "lead_days": gap["lead_days"],
+        "a_value": gap["a_value"],
+        "b_value": gap["b_value"],
+        "a_model": gap["a_model"],
+        "b_model": gap["b_model"],
+        "threshold": threshold,
+        "cost_ratio": number(cost["ratio"], DIGITS),
+    }

@@ -1,0 +1,241 @@
+"""Query parameters of the analytics endpoints (parsed and validated here) and their response shapes (for the
+OpenAPI schema: responses are built as plain dicts by dashboards.reports)."""
+
+import math
+from datetime import UTC, datetime
+
+from django_countries import countries as country_list
+from rest_framework import serializers
+
+from benchmarks.models import Benchmark
+from dashboards.analytics.prices import PROVIDERS
+from dashboards.selectors import benchmark_metric_counts, default_metric
+
+ALPHA2 = frozenset(code for code, _name in country_list)
+
+
+def today_utc():
+    return datetime.now(UTC).date()
+
+
+def country_code(value: str) -> str:
+    code = value.strip().upper()
+    if code not in ALPHA2:
+        raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (such as US or CN).")
+    return code
+
+
+class CountryField(serializers.CharField):
+    """An ISO 3166-1 alpha-2 code, any case in, upper case out."""
+
+    def to_internal_value(self, data):
+        return country_code(super().to_internal_value(data))
+
+
+class AsOfParams(serializers.Serializer):
+    as_of = serializers.DateField(
+        required=False,
+        default=today_utc,
+        input_formats=["iso-8601"],
+        help_text="Replay the state known that day (YYYY-MM-DD; default: today, UTC).",
+    )
+    evaluated_by = serializers.CharField(
+        required=False,
+        default=None,
+        allow_null=True,
+        allow_blank=True,
+        max_length=100,
+        help_text="Keep only the scores this organisation published (slug, e.g. deepseek) before computing.",
+    )
+
+    def validate_evaluated_by(self, value):
+        return value.strip().lower() or None if value is not None else None
+
+
+class PriceParams(serializers.Serializer):
+    providers = serializers.ChoiceField(
+        choices=PROVIDERS,
+        required=False,
+        default="first_party",
+        help_text="first_party: only the model's own lab's API; all: every host.",
+    )
+    include_off_peak = serializers.BooleanField(
+        required=False, default=False, help_text="Let off-peak (time-of-day) discounts compete with list prices."
+    )
+
+
+class BenchmarkParams(AsOfParams):
+    benchmark = serializers.CharField(max_length=100, help_text="Benchmark slug, e.g. gpqa-diamond.")
+    metric = serializers.CharField(
+        required=False,
+        default=None,
+        allow_null=True,
+        max_length=50,
+        help_text="Metric slug, e.g. pass@1 (default: the metric most of the benchmark's scores use).",
+    )
+
+    def validate_benchmark(self, value: str) -> Benchmark:
+        benchmark = Benchmark.objects.filter(slug=value.strip().lower()).first()
+        if benchmark is None:
+            raise serializers.ValidationError(f"Unknown benchmark {value!r}.")
+        return benchmark
+
+    def validate(self, attrs):
+        benchmark: Benchmark = attrs["benchmark"]
+        counts = benchmark_metric_counts(benchmark_ids=[benchmark.id]).get(benchmark.id, {})
+        metric = (attrs.get("metric") or "").strip().lower()
+        if not metric:
+            attrs["metric"] = default_metric(counts)
+        elif metric not in counts:
+            known = ", ".join(sorted(counts)) or "none"
+            raise serializers.ValidationError(
+                {"metric": f"{benchmark.name} has no scores for metric {metric!r} (it has: {known})."}
+            )
+        else:
+            attrs["metric"] = metric
+        return attrs
+
+
+class PairParams(serializers.Serializer):
+    a = CountryField(required=False, default="US", max_length=10, help_text="Country A (ISO 3166-1 alpha-2).")
+    b = CountryField(required=False, default="CN", max_length=10, help_text="Country B (ISO 3166-1 alpha-2).")
+
+
+class FrontierParams(BenchmarkParams):
+    countries = serializers.CharField(
+        required=False, default="US,CN", max_length=1000, help_text="Comma-separated ISO 3166-1 alpha-2 codes."
+    )
+
+    def validate_countries(self, value: str) -> list[str]:
+        codes = [country_code(part) for part in value.split(",") if part.strip()]
+        if not codes:
+            raise serializers.ValidationError("Name at least one country.")
+        return list(dict.fromkeys(codes))
+
+
+class GapParams(PairParams, BenchmarkParams):
+    pass
+
+
+class CostRatioParams(PriceParams, PairParams, BenchmarkParams):
+    threshold = serializers.FloatField(
+        required=False,
+        default=None,
+        allow_null=True,
+        help_text="Score a model must reach (default: the weaker of the two countries' best priced scores).",
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        threshold, benchmark = attrs.get("threshold"), attrs["benchmark"]
+        if threshold is not None:
+            if not math.isfinite(threshold):
+                raise serializers.ValidationError({"threshold": "Give a finite number."})
+            if not benchmark.scale_min <= threshold <= benchmark.scale_max:
+                raise serializers.ValidationError(
+                    {
+                        "threshold": f"{threshold:g} is outside {benchmark.name}'s scale "
+                        f"{benchmark.scale_min:g}-{benchmark.scale_max:g}."
+                    }
+                )
+        return attrs
+
+
+class SummaryParams(PriceParams, PairParams, AsOfParams):
+    pass
+
+
+# Response shapes, for the schema.
+
+
+class FrontierPointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    value = serializers.FloatField()
+    model = serializers.CharField()
+
+
+class FrontierResponseSerializer(serializers.Serializer):
+    benchmark = serializers.CharField()
+    metric = serializers.CharField(allow_null=True)
+    countries = serializers.ListField(child=serializers.CharField())
+    as_of = serializers.DateField()
+    evaluated_by = serializers.CharField(allow_null=True)
+    series = serializers.DictField(child=FrontierPointSerializer(many=True), help_text="Each country's steps.")
+
+
+class GapPointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    a_value = serializers.FloatField(allow_null=True)
+    b_value = serializers.FloatField(allow_null=True)
+    gap = serializers.FloatField(allow_null=True, help_text="Positive: A is ahead (sign flipped for lower-is-better).")
+    lead_days = serializers.IntegerField(allow_null=True, help_text="Positive: A's lead; negative: B's.")
+    a_model = serializers.CharField(allow_null=True)
+    b_model = serializers.CharField(allow_null=True)
+
+
+class LagSerializer(serializers.Serializer):
+    a_model = serializers.CharField()
+    a_date = serializers.DateField()
+    value = serializers.FloatField()
+    b_model = serializers.CharField(allow_null=True)
+    b_date = serializers.DateField(allow_null=True)
+    lag_days = serializers.IntegerField(help_text="b_date - a_date; unmatched: as_of - a_date (a lower bound).")
+    matched = serializers.BooleanField()
+
+
+class GapResponseSerializer(serializers.Serializer):
+    benchmark = serializers.CharField()
+    metric = serializers.CharField(allow_null=True)
+    a = serializers.CharField()
+    b = serializers.CharField()
+    as_of = serializers.DateField()
+    evaluated_by = serializers.CharField(allow_null=True)
+    current = GapPointSerializer()
+    series = GapPointSerializer(many=True)
+    lags = LagSerializer(many=True)
+
+
+class CostPointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    a_price = serializers.FloatField(allow_null=True, help_text="Blended USD per million tokens.")
+    a_model = serializers.CharField(allow_null=True)
+    b_price = serializers.FloatField(allow_null=True)
+    b_model = serializers.CharField(allow_null=True)
+    ratio = serializers.FloatField(allow_null=True, help_text="a_price / b_price.")
+
+
+class CostRatioResponseSerializer(serializers.Serializer):
+    benchmark = serializers.CharField()
+    metric = serializers.CharField(allow_null=True)
+    a = serializers.CharField()
+    b = serializers.CharField()
+    as_of = serializers.DateField()
+    evaluated_by = serializers.CharField(allow_null=True)
+    providers = serializers.ChoiceField(choices=PROVIDERS)
+    include_off_peak = serializers.BooleanField()
+    threshold = serializers.FloatField(allow_null=True)
+    current = CostPointSerializer()
+    series = CostPointSerializer(many=True)
+
+
+class SummaryRowSerializer(serializers.Serializer):
+    benchmark = serializers.CharField()
+    metric = serializers.CharField()
+    gap = serializers.FloatField(allow_null=True)
+    lead_days = serializers.IntegerField(allow_null=True)
+    a_value = serializers.FloatField(allow_null=True)
+    b_value = serializers.FloatField(allow_null=True)
+    a_model = serializers.CharField(allow_null=True)
+    b_model = serializers.CharField(allow_null=True)
+    threshold = serializers.FloatField(allow_null=True)
+    cost_ratio = serializers.FloatField(allow_null=True)
+
+
+class SummaryResponseSerializer(serializers.Serializer):
+    a = serializers.CharField()
+    b = serializers.CharField()
+    as_of = serializers.DateField()
+    evaluated_by = serializers.CharField(allow_null=True)
+    providers = serializers.ChoiceField(choices=PROVIDERS)
+    include_off_peak = serializers.BooleanField()
+    rows = SummaryRowSerializer(many=True)

@@ -1,0 +1,37 @@
+"""Analytics results in the Django cache (Redis when REDIS_URL is set), keyed by the registry's data version.
+
+Any saved or deleted Lab, AIModel, Provider, Offering, PricePoint, Benchmark or BenchmarkScore bumps the
+version after commit (dashboards.signals); bulk writes call `analytics_cache_bump()` (or, from apps that must
+not import dashboards, `models_registry.cache_version.registry_data_changed()`, the same function).
+"""
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from django.core.cache import cache
+
+from models_registry.cache_version import data_version, registry_data_changed
+
+# Entries die with the version; the timeout only bounds what a quiet registry keeps around.
+TIMEOUT_SECONDS = 24 * 60 * 60
+
+analytics_cache_bump = registry_data_changed
+
+
+def analytics_cache_key(endpoint: str, query: list[tuple[str, str]]) -> str:
+    """A key for one endpoint's response to one query string, at today's date (the default as_of) and the
+    current data version."""
+    canonical = "&".join(f"{name}={value}" for name, value in sorted(query))
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    today = datetime.now(UTC).date().isoformat()
+    return f"analytics:{data_version()}:{endpoint}:{today}:{digest}"
+
+
+def analytics_cached(key: str, compute: Callable[[], dict]) -> dict:
+    """The cached value under `key`, computed and stored when missing."""
+    payload = cache.get(key)
+    if payload is None:
+        payload = compute()
+        cache.set(key, payload, TIMEOUT_SECONDS)
+    return payload
