@@ -1,0 +1,1 @@
+"""Performance benchmarks (not tests): seed a registry at scale, measure, print JSON."""
