@@ -35,6 +35,7 @@ def make_offering(db):
     def make(base_url=None, *, style="openai", provider=None, key_env=KEY_ENV, **fields):
         if provider is None:
             provider = ProviderFactory(base_url=base_url, api_style=style, api_key_env=key_env)
-        return OfferingFactory(provider=provider, probe_enabled=True, **fields)
+        fields.setdefault("probe_enabled", True)
+        return OfferingFactory(provider=provider, **fields)
 
     return make

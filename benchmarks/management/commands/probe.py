@@ -79,7 +79,7 @@ class Command(BaseCommand):
             return
         # tqdm redraws its line with "\r"; Django's OutputWrapper would add a newline to every write.
         stream = getattr(self.stderr, "_out", sys.stderr)
-        with tqdm(total=len(targets), file=stream, unit="probe", disable=no_progress, leave=False) as bar:
+        with tqdm(total=len(targets), file=stream, unit="probe", disable=no_progress) as bar:
             records = probe_run(targets=targets, on_outcome=lambda target, outcome: bar.update(1))
         self.stdout.write(format_table(result_rows(records)))
         tally = Counter("ok" if r.outcome.ok else r.outcome.error_kind for r in records)
