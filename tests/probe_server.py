@@ -8,6 +8,7 @@ plays many providers: `server.endpoint("fast", Behaviour(...))` returns a base U
 
 import json
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 1024  # hundreds of probes connect at once; the default backlog of 5 would drop SYNs
+
+    def handle_error(self, request, client_address):
+        """A client closing its kept-alive connection is normal here; anything else is printed as usual."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class ProbeServer:
