@@ -30,6 +30,7 @@ from benchmarks.probes.clients import (
 from benchmarks.probes.guard import Resolver, allowed_host_set, url_refusal
 from benchmarks.probes.runner import ProbeJob, RoundResult, probe_round
 from benchmarks.probes.selectors import probe_target_list
+from benchmarks.probes.tasks import probe_offerings as probe_offerings_task
 from pricing.models import Offering
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,14 @@ def probe_run(
 def probe_run_enabled(**kwargs) -> list[ProbeRecord]:
     """The scheduled round: every live probe_enabled offering."""
     return probe_run(targets=probe_target_list(), **kwargs)
+
+
+def probe_enqueue(*, offering_ids: Sequence[int]) -> int:
+    """Queue one probe round of these offerings, after the current transaction commits (the admin action)."""
+    ids = sorted(set(offering_ids))
+    if ids:
+        transaction.on_commit(lambda: probe_offerings_task.delay(ids))
+    return len(ids)
 
 
 def _remember_backoffs(backoffs: dict[str, float], *, config: ProbeConfig) -> None:

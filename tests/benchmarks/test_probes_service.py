@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks.models import ProbeResult
@@ -259,3 +260,31 @@ def test_command_says_when_there_is_nothing_to_probe(probe_settings):
     out = io.StringIO()
     call_command("probe", stdout=out)
     assert "Nothing to probe" in out.getvalue()
+
+
+@pytest.fixture
+def eager_tasks():
+    """Queued tasks run here, whatever the broker (a real Celery setting, switched for one test)."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def test_admin_action_probes_the_selected_offerings_after_commit(
+    probe_server, probe_settings, make_offering, admin_client, eager_tasks, django_capture_on_commit_callbacks
+):
+    chosen = make_offering(probe_server.endpoint("chosen", Behaviour()))
+    make_offering(probe_server.endpoint("other", Behaviour()))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = admin_client.post(
+            reverse("admin:pricing_offering_changelist"),
+            {"action": "probe_now", "_selected_action": [chosen.id]},
+            follow=True,
+        )
+
+    assert len(callbacks) == 1
+    assert "Queued probes of 1 offerings" in response.content.decode()
+    assert list(ProbeResult.objects.values_list("offering_id", flat=True)) == [chosen.id]
+    assert probe_server.requests_to("other") == []
