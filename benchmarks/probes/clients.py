@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from benchmarks.models import ProbeResult
-from benchmarks.probes.guard import ProbeRefusedError, Resolver
+from benchmarks.probes.guard import GuardedTransport, ProbeRefusedError, Resolver
 from benchmarks.probes.sse import SSEDecoder, SSEEvent
 
 ErrorKind = ProbeResult.ErrorKind
@@ -298,8 +298,6 @@ def status_kind(status: int) -> str:
 
 def make_client(config: ProbeConfig, *, resolve: Resolver | None = None) -> httpx.AsyncClient:
     """One client for a round of probes: guarded connections, no redirects, no environment proxies."""
-    from benchmarks.probes.guard import GuardedTransport
-
     limits = httpx.Limits(max_connections=config.max_concurrency, max_keepalive_connections=config.max_concurrency)
     timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
     return httpx.AsyncClient(

@@ -12,6 +12,8 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import httpx
+
 from benchmarks.probes.clients import (
     ErrorKind,
     ProbeConfig,
@@ -71,7 +73,7 @@ async def probe_round(
     return RoundResult(outcomes=list(outcomes), backoffs=backoffs)
 
 
-async def _probe_safely(client, job: ProbeJob, config: ProbeConfig) -> ProbeOutcome:
+async def _probe_safely(client: httpx.AsyncClient, job: ProbeJob, config: ProbeConfig) -> ProbeOutcome:
     try:
         return await probe_endpoint(client, job.target, key=job.key, config=config)
     except Exception as exc:  # a bug must cost one probe, not the round; no traceback, as it could quote a header

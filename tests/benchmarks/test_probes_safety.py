@@ -91,9 +91,10 @@ def test_refused_base_url_is_recorded_and_nothing_is_sent(probe_settings, make_o
 
 
 @pytest.mark.django_db
-def test_host_name_resolving_to_loopback_is_refused_at_connect_time(probe_server, probe_settings, make_offering):
-    # localhost resolves to 127.0.0.1 / ::1; only the literal 127.0.0.1 is allowed.
-    url = probe_server.endpoint("target", Behaviour()).replace("http://127.0.0.1", "https://localhost")
+@pytest.mark.parametrize("host", ["localhost", "2130706433", "127.1", "0x7f.0.0.1"])
+def test_host_name_resolving_to_loopback_is_refused_at_connect_time(probe_server, probe_settings, make_offering, host):
+    # Each resolves to 127.0.0.1 (or ::1) through the system resolver; only the literal 127.0.0.1 is allowed.
+    url = probe_server.endpoint("target", Behaviour()).replace("http://127.0.0.1", f"https://{host}")
     make_offering(url)
 
     [record] = run_round()
