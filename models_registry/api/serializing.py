@@ -1,0 +1,61 @@
+"""Serializer base: every write is validated by the model layer itself, so the API refuses what admin refuses."""
+
+import copy
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+
+class ModelCleanSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose `validate` runs `Model.full_clean()` on the row as it would be saved.
+
+    That covers field validators, `Model.clean()` (a score inside its benchmark's scale, unique
+    aliases), `validate_unique()` and every `CheckConstraint`/`UniqueConstraint` (conditional ones
+    included), and reports them as 400 field errors before anything is written. DRF's own
+    unique-together validators are switched off (`Meta.validators = []`): full_clean checks the
+    same constraints, with the model's messages.
+    """
+
+    class Meta:
+        validators: list = []
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        instance = copy.copy(self.instance) if self.instance is not None else self.Meta.model()
+        for name, value in attrs.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(model_errors(exc)) from exc
+        return attrs
+
+
+def model_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """Django's {field: [ValidationError]} as DRF's {field: [message]}, `__all__` as `non_field_errors`."""
+    detail = serializers.as_serializer_error(exc)
+    if NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    return detail
+
+
+class StringListField(serializers.ListField):
+    """A list of non-blank strings whose errors stay flat: {"aliases": ["Item 2: ..."]}, never nested."""
+
+    def __init__(self, *, max_item_length: int = 200, **kwargs):
+        kwargs.setdefault("child", serializers.CharField(max_length=max_item_length))
+        super().__init__(**kwargs)
+
+    def run_child_validation(self, data):
+        result, errors = [], []
+        for index, item in enumerate(data, start=1):
+            try:
+                result.append(self.child.run_validation(item))
+            except serializers.ValidationError as exc:
+                messages = exc.detail if isinstance(exc.detail, list) else [exc.detail]
+                errors.extend(f"Item {index}: {message}" for message in messages)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return result
