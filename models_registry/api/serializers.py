@@ -28,6 +28,7 @@ class LabSerializer(CountryFieldMixin, ModelCleanSerializer):
             *SOURCE_FIELDS,
             *STAMPS,
         ]
+        extra_kwargs = {"founded_year": {"max_value": 9999}}
 
 
 class AIModelSerializer(ModelCleanSerializer):

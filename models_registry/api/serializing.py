@@ -4,6 +4,8 @@ import copy
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -20,6 +22,18 @@ class ModelCleanSerializer(serializers.ModelSerializer):
 
     class Meta:
         validators: list = []
+
+    def build_standard_field(self, field_name, model_field):
+        """Integer bounds are those of PostgreSQL (Django's defaults) on every backend: SQLite would take any
+        64-bit number, and the API and its schema should not depend on the database underneath."""
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.IntegerField):
+            low, high = BaseDatabaseOperations.integer_field_ranges.get(model_field.get_internal_type(), (None, None))
+            if high is not None:
+                kwargs["max_value"] = min(kwargs.get("max_value", high), high)
+            if low is not None:
+                kwargs["min_value"] = max(kwargs.get("min_value", low), low)
+        return field_class, kwargs
 
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)

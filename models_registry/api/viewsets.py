@@ -70,7 +70,8 @@ class ApiViewSetMixin:
                 response.accepted_renderer = JSONRenderer()
                 response.accepted_media_type = JSONRenderer.media_type
             else:
-                response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
+                name = request.path.rstrip("/").rsplit("/", 1)[-1]  # the resource: models.csv, prices.csv
+                response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
 
 
@@ -94,7 +95,7 @@ class ApiModelViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
                 instance.delete()
         except (ProtectedError, RestrictedError) as exc:
             blocking = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
-            kinds = sorted({obj._meta.verbose_name_plural for obj in blocking})
+            kinds = sorted({str(obj._meta.verbose_name_plural) for obj in blocking})
             raise Conflict(
                 f"Cannot delete {instance}: {len(blocking)} {' and '.join(kinds)} still refer to it."
             ) from exc
