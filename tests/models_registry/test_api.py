@@ -38,7 +38,9 @@ def models(labs):
         "gpt": AIModelFactory(
             slug="gpt-4.1", name="GPT-4.1", lab=labs["us"], release_date=datetime.date(2025, 4, 14), reasoning=False
         ),
-        "o3": AIModelFactory(slug="o3", name="o3", lab=labs["us"], release_date=datetime.date(2025, 4, 16), reasoning=True),
+        "o3": AIModelFactory(
+            slug="o3", name="o3", lab=labs["us"], release_date=datetime.date(2025, 4, 16), reasoning=True
+        ),
         "r1": AIModelFactory(
             slug="deepseek-r1",
             name="DeepSeek-R1",
@@ -229,7 +231,9 @@ def test_csv_is_offered_on_lists_only(api_client, models):
         ("sourcerun", lambda: SourceRunFactory.create_batch(101), "pk"),
     ],
 )
-def test_registry_endpoints_run_a_fixed_number_of_queries(api_client, django_assert_max_num_queries, basename, make, key):
+def test_registry_endpoints_run_a_fixed_number_of_queries(
+    api_client, django_assert_max_num_queries, basename, make, key
+):
     rows = make()
     assert_list_and_detail_queries_bounded(api_client, basename, getattr(rows[0], key), django_assert_max_num_queries)
 
@@ -392,8 +396,13 @@ def test_event_create_and_duplicate_on_the_same_day_is_400(api_client):
     response = client.post(list_url("timelineevent"), event, format="json")
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
-    assert client.post(list_url("timelineevent"), {**event, "title": "x", "kind": "coup"}, format="json").status_code == 400
-    assert client.post(list_url("timelineevent"), {**event, "title": "y", "country": ""}, format="json").status_code == 201
+    assert (
+        client.post(list_url("timelineevent"), {**event, "title": "x", "kind": "coup"}, format="json").status_code
+        == 400
+    )
+    assert (
+        client.post(list_url("timelineevent"), {**event, "title": "y", "country": ""}, format="json").status_code == 201
+    )
     assert TimelineEvent.objects.count() == 2
 
 
