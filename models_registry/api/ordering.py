@@ -1,5 +1,6 @@
 """`?ordering=` over public field names, refused when unknown, with the primary key breaking ties."""
 
+from django.db.models import F
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
@@ -9,7 +10,7 @@ class ApiOrderingFilter(OrderingFilter):
 
     A view lists what may be ordered on in `ordering_fields`, a dict of public name -> ORM path
     (`{"country": "lab__country"}`) or a list where both are the same. Unknown names answer 400.
-    The primary key is appended to every ordering so that pages never overlap or skip rows.
+    Empty values sort last in both directions. The primary key is appended to every ordering so that pages never overlap or skip rows.
     """
 
     ordering_description = "Sort by these fields, comma-separated; prefix `-` for descending."
@@ -31,8 +32,10 @@ class ApiOrderingFilter(OrderingFilter):
             if not term:
                 continue
             descending, name = term.startswith("-"), term.removeprefix("-")
-            if name in paths:
-                ordering.append(("-" if descending else "") + paths[name])
+            if name in paths:  # empty values sort last either way, on every database
+                ordering.append(
+                    F(paths[name]).desc(nulls_last=True) if descending else F(paths[name]).asc(nulls_last=True)
+                )
             else:
                 unknown.append(term)
         if unknown:
