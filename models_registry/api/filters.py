@@ -9,6 +9,26 @@ ISO_DATE = ["%Y-%m-%d"]
 MAX_ID = 2**63 - 1
 
 
+class StrictBooleanField(forms.Field):
+    """`true`/`false` (or 1/0); anything else is an error rather than silently no filter at all."""
+
+    default_error_messages = {"invalid": "Give true or false."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class BoolFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class IsoDateFilter(django_filters.DateFilter):
     """A date given as YYYY-MM-DD only (anything else answers 400)."""
 
@@ -74,9 +94,9 @@ class LabFilter(django_filters.FilterSet):
 class AIModelFilter(django_filters.FilterSet):
     lab = django_filters.CharFilter(field_name="lab__slug", label="Slug of the lab that made the model.")
     country = CountryFilter("lab__country")
-    open_weights = django_filters.BooleanFilter(label="Weights published (true/false).")
-    reasoning = django_filters.BooleanFilter(label="A reasoning (thinking) model (true/false).")
-    released = django_filters.BooleanFilter(
+    open_weights = BoolFilter(label="Weights published (true/false).")
+    reasoning = BoolFilter(label="A reasoning (thinking) model (true/false).")
+    released = BoolFilter(
         field_name="release_date", lookup_expr="isnull", exclude=True, label="Has a release date (true/false)."
     )
     released_after, released_before = date_range("release_date", "Released")

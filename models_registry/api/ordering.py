@@ -10,7 +10,8 @@ class ApiOrderingFilter(OrderingFilter):
 
     A view lists what may be ordered on in `ordering_fields`, a dict of public name -> ORM path
     (`{"country": "lab__country"}`) or a list where both are the same. Unknown names answer 400.
-    Empty values sort last in both directions. The primary key is appended to every ordering so that pages never overlap or skip rows.
+    Empty values sort last in both directions. The primary key is appended to every ordering so that
+    pages never overlap or skip rows.
     """
 
     ordering_description = "Sort by these fields, comma-separated; prefix `-` for descending."

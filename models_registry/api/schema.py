@@ -40,6 +40,7 @@ _ERRORS = {
     "415": ("Unsupported request body media type.", "ErrorDetail"),
     "429": ("Too many requests: throttled; retry after the `Retry-After` seconds.", "ErrorDetail"),
 }
+_NEVER_EMPTY = {"page", "page_size"}
 _CSV_SCHEMA = {
     "type": "string",
     "description": "CSV: a header row of the fields above, then every row that matches the filters (not one page).",
@@ -53,8 +54,12 @@ class ApiAutoSchema(AutoSchema):
     def _get_parameters(self):
         parameters = super()._get_parameters()
         for parameter in parameters:
-            if parameter["name"] == "format" and parameter["in"] == "query" and self._is_csv_list():
+            if parameter["in"] != "query":
+                continue
+            if parameter["name"] == "format" and self._is_csv_list():
                 parameter["description"] = "`csv` exports every filtered row (not one page) as text/csv."
+            if parameter["name"] not in _NEVER_EMPTY:
+                parameter["allowEmptyValue"] = True  # `?country=` (as an HTML form sends it) is no filter
         return parameters
 
     def get_auth(self):

@@ -41,9 +41,31 @@ class ApiViewSetMixin:
         if getattr(cls, "lookup_field", "pk") == "slug" and cls.lookup_value_regex == ID_URL_PATTERN:
             cls.lookup_value_regex = SLUG_URL_PATTERN
 
+    def allowed_query_params(self) -> set[str]:
+        """Filters of the view's FilterSet plus search, ordering, pagination and format."""
+        names = {"format", "page", "page_size"}
+        if getattr(self, "search_fields", None):
+            names.add("search")
+        if getattr(self, "ordering_fields", None):
+            names.add("ordering")
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            names |= set(filterset_class.base_filters)
+        return names
+
+    def initial(self, request, *args, **kwargs):
+        """After authentication, permissions and throttling: refuse unknown query parameters, so a typo
+        (`?contry=CN`) is a 400 instead of an unfiltered answer that looks right."""
+        super().initial(request, *args, **kwargs)
+        allowed = self.allowed_query_params()
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            message = f"Unknown query parameter. Use: {', '.join(sorted(allowed))}."
+            raise ValidationError({name: [message] for name in unknown})
+
     def get_renderers(self):
         renderers = [JSONRenderer(), BrowsableAPIRenderer()]
-        if self.action == "list":
+        if self.action in ("list", None):  # None: a method the route lacks, which must still answer 405
             renderers.append(ApiCSVRenderer())
         return renderers
 

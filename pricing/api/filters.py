@@ -2,7 +2,7 @@
 
 import django_filters
 
-from models_registry.api.filters import CountryFilter, IdFilter, IsoDateFilter, date_range
+from models_registry.api.filters import BoolFilter, CountryFilter, IdFilter, IsoDateFilter, date_range
 from pricing.models import ApiStyle, Offering, PricePoint, Provider
 from pricing.selectors import prices_in_force
 
@@ -11,7 +11,7 @@ class ProviderFilter(django_filters.FilterSet):
     country = CountryFilter("country")
     lab = django_filters.CharFilter(field_name="lab__slug", label="Slug of the lab this provider belongs to.")
     api_style = django_filters.ChoiceFilter(choices=ApiStyle.choices, label="API dialect.")
-    first_party = django_filters.BooleanFilter(
+    first_party = BoolFilter(
         field_name="lab", lookup_expr="isnull", exclude=True, label="Run by a lab (first-party) (true/false)."
     )
 
@@ -26,9 +26,9 @@ class OfferingFilter(django_filters.FilterSet):
     lab = django_filters.CharFilter(field_name="model__lab__slug", label="Slug of the model's lab.")
     country = CountryFilter("model__lab__country", label="The model's country (its lab's), ISO alpha-2.")
     provider_model_id = django_filters.CharFilter(label="The provider's API id for the model.")
-    first_party = django_filters.BooleanFilter(label="Served by the model's own lab (true/false).")
-    probe_enabled = django_filters.BooleanFilter(label="Probed live (true/false).")
-    retired = django_filters.BooleanFilter(
+    first_party = BoolFilter(label="Served by the model's own lab (true/false).")
+    probe_enabled = BoolFilter(label="Probed live (true/false).")
+    retired = BoolFilter(
         field_name="retired_on", lookup_expr="isnull", exclude=True, label="Has been retired (true/false)."
     )
     live_on = IsoDateFilter(method="filter_live_on", label="Live on this date (YYYY-MM-DD).")
@@ -53,8 +53,8 @@ class PricePointFilter(django_filters.FilterSet):
     provider = django_filters.CharFilter(field_name="offering__provider__slug", label="Provider slug.")
     lab = django_filters.CharFilter(field_name="offering__model__lab__slug", label="Slug of the model's lab.")
     country = CountryFilter("offering__model__lab__country", label="The model's country (its lab's), ISO alpha-2.")
-    first_party = django_filters.BooleanFilter(label="Sold by the model's own lab (true/false).")
-    off_peak = django_filters.BooleanFilter(label="A time-of-day discount rather than a list price (true/false).")
+    first_party = BoolFilter(label="Sold by the model's own lab (true/false).")
+    off_peak = BoolFilter(label="A time-of-day discount rather than a list price (true/false).")
     effective_after, effective_before = date_range("effective_from", "Effective from")
 
     class Meta:

@@ -451,3 +451,10 @@ def test_id_routes_leave_room_for_fixed_sub_paths():
     assert resolve("/api/v1/probes/12/").url_name == "proberesult-detail"
     with pytest.raises(Resolver404):
         resolve("/api/v1/probes/summary/")
+
+
+def test_unknown_query_parameters_answer_400_instead_of_an_unfiltered_list(api_client, models):
+    response = api_client.get(list_url("aimodel", contry="CN"))
+    assert response.status_code == 400
+    assert "country" in response.json()["contry"][0]
+    assert api_client.get(detail_url("aimodel", "o3") + "?bogus=1").status_code == 400

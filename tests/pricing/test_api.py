@@ -282,7 +282,7 @@ def test_prices_at_combine_with_filters_ordering_and_csv(api_client, market):
     rows = results(api_client.get(list_url("pricepoint", at="2025-03-01", ordering="-blended_per_mtok")))
     blended = [Decimal(row["blended_per_mtok"]) for row in rows]
     assert blended == sorted(blended, reverse=True)
-    assert [row["provider"] for row in rows][0] == "together"
+    assert rows[0]["provider"] == "together"
     exported = csv_rows(api_client.get(list_url("pricepoint", at="2025-03-01", first_party="true", format="csv")))
     assert {(row["model"], row["off_peak"]) for row in exported} == {("deepseek-r1", "false"), ("deepseek-r1", "true")}
 
