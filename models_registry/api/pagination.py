@@ -34,13 +34,23 @@ class ApiPagination(PageNumberPagination):
             )
         return value
 
+    def validate_params(self, request) -> None:
+        """Check `page` and `page_size` without paginating (a CSV export ignores them, but not their errors)."""
+        self.get_page_size(request)
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw not in self.last_page_strings:
+            self._check_page(raw)
+
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param)
         if raw is None or raw in self.last_page_strings:
             return super().get_page_number(request, paginator)
+        self._check_page(raw)
+        return raw
+
+    def _check_page(self, raw: str) -> None:
         if _positive_int(raw) is None:
             raise ValidationError({self.page_query_param: [f"Give a page number from 1 (or 'last'), not {raw!r}."]})
-        return raw
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)

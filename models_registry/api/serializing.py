@@ -1,6 +1,7 @@
 """Serializer base: every write is validated by the model layer itself, so the API refuses what admin refuses."""
 
 import copy
+from collections.abc import Mapping
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -34,6 +35,20 @@ class ModelCleanSerializer(serializers.ModelSerializer):
             if low is not None:
                 kwargs["min_value"] = max(kwargs.get("min_value", low), low)
         return field_class, kwargs
+
+    def to_internal_value(self, data):
+        """Refuse names that are no field at all (`"open_weight": true` would otherwise be dropped silently) and,
+        in form bodies, several values for a one-value field. Read-only fields may be sent back and are ignored."""
+        if isinstance(data, Mapping):
+            errors = {name: ["Unknown field."] for name in data if name not in self.fields}
+            if hasattr(data, "getlist"):
+                for name in data:
+                    one_value = name in self.fields and not isinstance(self.fields[name], serializers.ListField)
+                    if one_value and len(data.getlist(name)) > 1:
+                        errors[name] = ["Give one value."]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)

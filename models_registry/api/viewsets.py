@@ -8,6 +8,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.filters import SearchFilter
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from models_registry.api.ordering import ApiOrderingFilter
 from models_registry.api.pagination import ApiPagination
@@ -15,6 +16,23 @@ from models_registry.api.renderers import ApiCSVRenderer
 from models_registry.validators import SLUG_URL_PATTERN
 
 ID_URL_PATTERN = r"[0-9]+"
+
+
+class ApiSearchFilter(SearchFilter):
+    """`?search=`: DRF's, with its errors (a NUL character) keyed by the parameter like every other 400."""
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        fields = ", ".join(getattr(view, "search_fields", None) or [])
+        for parameter in parameters:
+            parameter["description"] = f"Case-insensitive search; every word must appear in one of: {fields}."
+        return parameters
+
+    def get_search_terms(self, request):
+        try:
+            return super().get_search_terms(request)
+        except ValidationError as exc:
+            raise ValidationError({api_settings.SEARCH_PARAM: exc.detail}) from exc
 
 
 class Conflict(APIException):
@@ -33,7 +51,7 @@ class ApiViewSetMixin:
     """
 
     pagination_class = ApiPagination
-    filter_backends = [DjangoFilterBackend, SearchFilter, ApiOrderingFilter]
+    filter_backends = [DjangoFilterBackend, ApiSearchFilter, ApiOrderingFilter]
     lookup_value_regex = ID_URL_PATTERN
 
     def __init_subclass__(cls, **kwargs):
@@ -55,13 +73,17 @@ class ApiViewSetMixin:
 
     def initial(self, request, *args, **kwargs):
         """After authentication, permissions and throttling: refuse unknown query parameters, so a typo
-        (`?contry=CN`) is a 400 instead of an unfiltered answer that looks right."""
+        (`?contry=CN`) is a 400 instead of an unfiltered answer that looks right; so is a repeated one."""
         super().initial(request, *args, **kwargs)
         allowed = self.allowed_query_params()
-        unknown = sorted(set(request.query_params) - allowed)
-        if unknown:
-            message = f"Unknown query parameter. Use: {', '.join(sorted(allowed))}."
-            raise ValidationError({name: [message] for name in unknown})
+        errors = {}
+        for name in request.query_params:
+            if name not in allowed:
+                errors[name] = [f"Unknown query parameter. Use: {', '.join(sorted(allowed))}."]
+            elif len(request.query_params.getlist(name)) > 1:
+                errors[name] = ["Give this parameter once."]  # not silently the last of several
+        if errors:
+            raise ValidationError(errors)
 
     def get_renderers(self):
         renderers = [JSONRenderer(), BrowsableAPIRenderer()]
@@ -75,6 +97,7 @@ class ApiViewSetMixin:
 
     def paginate_queryset(self, queryset):
         if self.is_csv_export():
+            self.paginator.validate_params(self.request)
             return None  # the export holds every filtered row
         return super().paginate_queryset(queryset)
 

@@ -458,3 +458,35 @@ def test_unknown_query_parameters_answer_400_instead_of_an_unfiltered_list(api_c
     assert response.status_code == 400
     assert "country" in response.json()["contry"][0]
     assert api_client.get(detail_url("aimodel", "o3") + "?bogus=1").status_code == 400
+
+
+def test_repeated_query_parameters_and_unknown_body_fields_answer_400(api_client, labs):
+    response = api_client.get(list_url("lab") + "?country=US&country=CN")
+    assert response.status_code == 400
+    assert "country" in response.json()
+    client = writer_client("models_registry", "lab")
+    response = client.post(list_url("lab"), {**LAB, "hq_city": "Beijing"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"hq_city": ["Unknown field."]}
+    response = client.post(
+        list_url("lab"),
+        "slug=moonshot&slug=kimi&name=Moonshot&country=CN",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"slug": ["Give one value."]}
+    # read-only fields sent back (a GET body reused for PUT) are ignored, not refused
+    body = api_client.get(detail_url("lab", "openai")).json()
+    assert client.put(detail_url("lab", "openai"), {**body, "name": "OpenAI Inc."}, format="json").status_code == 200
+    assert not Lab.objects.filter(slug__in=["moonshot", "kimi"]).exists()
+
+
+def test_csv_export_still_refuses_malformed_page_parameters(api_client, labs):
+    assert api_client.get(list_url("lab", format="csv", page="-3")).status_code == 400
+    assert api_client.get(list_url("lab", format="csv", page_size="9999")).status_code == 400
+
+
+def test_search_with_a_nul_character_answers_400_keyed_by_search(api_client, labs):
+    response = api_client.get(list_url("lab", search="open\x00ai"))
+    assert response.status_code == 400
+    assert "search" in response.json()
