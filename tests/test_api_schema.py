@@ -1,9 +1,13 @@
 """The OpenAPI schema: valid, complete, served, and true — schemathesis calls every operation with generated
 input (anonymous and with a superuser's token) and checks no answer is a 500 or breaks the schema."""
 
+import os
+
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
+from django.core import signals
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, settings
@@ -117,14 +121,28 @@ def test_provider_schema_has_no_field_for_a_key_value(openapi):
 
 # --- schemathesis --------------------------------------------------------------------------------------------
 
-MAX_EXAMPLES = 10
+# Bounded so the suite stays fast; raise both for a deeper run, e.g.
+# API_FUZZ_MAX_EXAMPLES=100 API_FUZZ_PHASES=examples,coverage,fuzzing pytest tests/test_api_schema.py
+MAX_EXAMPLES = int(os.environ.get("API_FUZZ_MAX_EXAMPLES", "10"))
+PHASES = os.environ.get("API_FUZZ_PHASES", "examples,fuzzing").split(",")
 # Every check but positive_data_acceptance: a body can match the schema and still be refused (an unknown
 # slug, a duplicate, a score outside its benchmark's scale); that 400 is the API doing its job.
 EXCLUDED_CHECKS = ["positive_data_acceptance"]
 
 
 @pytest.fixture
-def api_rows(db, throttle_rates):
+def wsgi_inside_the_test_transaction():
+    """Schemathesis calls the WSGI app directly, so Django would close the connection at each request's start
+    and end (ending the test's transaction on PostgreSQL); Django's own test client turns that off the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_rows(db, throttle_rates, wsgi_inside_the_test_transaction):
     """One row of every kind, and throttling out of the way (one test makes many requests)."""
     throttle_rates(anon="1000000/minute", user="1000000/minute")
     PricePointFactory()
@@ -144,7 +162,7 @@ def superuser_token(db) -> str:
 api_schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 api_schema.app = application  # what from_wsgi() sets: calls go to the WSGI app in-process
 api_schema.config.generation.update(max_examples=MAX_EXAMPLES)
-api_schema.config.phases.update(phases=["examples", "fuzzing"])
+api_schema.config.phases.update(phases=PHASES)
 
 
 api_schema.config.checks.update(excluded_check_names=EXCLUDED_CHECKS)

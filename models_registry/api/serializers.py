@@ -1,7 +1,7 @@
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
-from models_registry.api.serializing import ModelCleanSerializer, StringListField
+from models_registry.api.serializing import ModelCleanSerializer, OptionalSlugField, StringListField
 from models_registry.models import AIModel, Lab, SourceRun, TimelineEvent
 
 SOURCE_FIELDS = ["source_url", "source_note"]
@@ -11,9 +11,7 @@ STAMPS = ["created_at", "updated_at"]
 class LabSerializer(CountryFieldMixin, ModelCleanSerializer):
     """An organisation that builds models; `parent` is another lab's slug."""
 
-    parent = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Lab.objects.all(), allow_null=True, required=False, help_text="Parent lab's slug."
-    )
+    parent = OptionalSlugField(queryset=Lab.objects.all(), help_text="Parent lab's slug (null: none).")
 
     class Meta(ModelCleanSerializer.Meta):
         model = Lab

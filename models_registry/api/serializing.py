@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -68,6 +69,17 @@ def model_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
     if NON_FIELD_ERRORS in detail:
         detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
     return detail
+
+
+@extend_schema_field({"type": "string", "nullable": True})
+class OptionalSlugField(serializers.SlugRelatedField):
+    """An optional related row named by slug; null or "" (what an HTML form sends) mean none."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
 
 
 class StringListField(serializers.ListField):

@@ -2,7 +2,7 @@ from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
 from models_registry.api.serializers import SOURCE_FIELDS, STAMPS
-from models_registry.api.serializing import ModelCleanSerializer
+from models_registry.api.serializing import ModelCleanSerializer, OptionalSlugField
 from models_registry.models import AIModel, Lab
 from pricing.models import Offering, PricePoint, Provider
 
@@ -10,12 +10,8 @@ from pricing.models import Offering, PricePoint, Provider
 class ProviderSerializer(CountryFieldMixin, ModelCleanSerializer):
     """`api_key_env` is the NAME of an environment variable; its value is never read here."""
 
-    lab = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Lab.objects.all(),
-        allow_null=True,
-        required=False,
-        help_text="Slug of the lab when the provider is first-party (the lab's own API).",
+    lab = OptionalSlugField(
+        queryset=Lab.objects.all(), help_text="Slug of the lab when the provider is first-party (null: a host)."
     )
 
     class Meta(ModelCleanSerializer.Meta):
