@@ -53,7 +53,9 @@ class OfferingSerializer(ModelCleanSerializer):
 class PricePointSerializer(ModelCleanSerializer):
     """A price of an offering from `effective_from`, USD per million tokens; `offering` is its id."""
 
-    offering = serializers.PrimaryKeyRelatedField(queryset=Offering.objects.all(), help_text="Offering id.")
+    offering = serializers.PrimaryKeyRelatedField(
+        queryset=Offering.objects.select_related("model__lab", "provider"), help_text="Offering id."
+    )
     model = serializers.CharField(source="offering.model.slug", read_only=True, help_text="Model slug.")
     provider = serializers.CharField(source="offering.provider.slug", read_only=True, help_text="Provider slug.")
     provider_model_id = serializers.CharField(source="offering.provider_model_id", read_only=True)

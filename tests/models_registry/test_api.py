@@ -490,3 +490,16 @@ def test_search_with_a_nul_character_answers_400_keyed_by_search(api_client, lab
     response = api_client.get(list_url("lab", search="open\x00ai"))
     assert response.status_code == 400
     assert "search" in response.json()
+
+
+def test_a_unique_key_race_the_validators_cannot_see_is_still_a_400_and_the_request_survives(monkeypatch):
+    """Two requests can both pass validation before either writes; the database's refusal must not be a 500."""
+    client = writer_client("models_registry", "timelineevent")
+    event = {"date": "2025-01-20", "title": "R1 released", "kind": "model-release"}
+    assert client.post(list_url("timelineevent"), event, format="json").status_code == 201
+    monkeypatch.setattr(TimelineEvent, "full_clean", lambda self, *args, **kwargs: None)  # the other request's view
+    response = client.post(list_url("timelineevent"), event, format="json")
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+    assert TimelineEvent.objects.count() == 1
+    assert client.get(list_url("timelineevent")).json()["count"] == 1  # the connection is still usable
