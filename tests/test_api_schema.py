@@ -6,6 +6,7 @@ import os
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
+from django.contrib.staticfiles import finders
 from django.core import signals
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
@@ -75,6 +76,8 @@ def test_schema_and_interactive_docs_are_served(api_client):
     docs = api_client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
+    assert b"cdn." not in docs.content  # served from our static files (drf-spectacular-sidecar)
+    assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
 
 
 @pytest.mark.parametrize("path", sorted(LISTS))

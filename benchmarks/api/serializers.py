@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from benchmarks.models import Benchmark, BenchmarkScore, ProbeResult
 from models_registry.api.serializers import SOURCE_FIELDS, STAMPS
-from models_registry.api.serializing import ModelCleanSerializer
+from models_registry.api.serializing import ModelCleanSerializer, SlugRelation
 from models_registry.models import AIModel
 
 
@@ -33,10 +33,8 @@ class BenchmarkSerializer(ModelCleanSerializer):
 class BenchmarkScoreSerializer(ModelCleanSerializer):
     """One published score; `model` and `benchmark` are slugs, `value` lies within the benchmark's scale."""
 
-    model = serializers.SlugRelatedField(slug_field="slug", queryset=AIModel.objects.all(), help_text="Model slug.")
-    benchmark = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Benchmark.objects.all(), help_text="Benchmark slug."
-    )
+    model = SlugRelation(queryset=AIModel.objects.all(), help_text="Model slug.")
+    benchmark = SlugRelation(queryset=Benchmark.objects.all(), help_text="Benchmark slug.")
     lab = serializers.CharField(source="model.lab.slug", read_only=True, help_text="The model's lab.")
     country = serializers.CharField(source="model.lab.country.code", read_only=True, help_text="The model's country.")
     self_reported = serializers.SerializerMethodField(help_text="Published by the model's own lab.")

@@ -31,6 +31,7 @@ class ApiOrderingFilter(OrderingFilter):
         paths, ordering, unknown = self.paths(view), [], []
         for term in (part.strip() for part in raw.split(",")):
             if not term:
+                unknown.append("(an empty name)")
                 continue
             descending, name = term.startswith("-"), term.removeprefix("-")
             if name in paths:  # empty values sort last either way, on every database

@@ -1,7 +1,7 @@
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
-from models_registry.api.serializing import ModelCleanSerializer, OptionalSlugField, StringListField
+from models_registry.api.serializing import ModelCleanSerializer, OptionalSlugField, SlugRelation, StringListField
 from models_registry.models import AIModel, Lab, SourceRun, TimelineEvent
 
 SOURCE_FIELDS = ["source_url", "source_note"]
@@ -32,7 +32,7 @@ class LabSerializer(CountryFieldMixin, ModelCleanSerializer):
 class AIModelSerializer(ModelCleanSerializer):
     """A model as released by its lab; `lab` is the lab's slug, `country` the lab's country."""
 
-    lab = serializers.SlugRelatedField(slug_field="slug", queryset=Lab.objects.all(), help_text="The lab's slug.")
+    lab = SlugRelation(queryset=Lab.objects.all(), help_text="The lab's slug.")
     lab_name = serializers.CharField(source="lab.name", read_only=True)
     country = serializers.CharField(source="lab.country.code", read_only=True, help_text="The lab's country.")
     aliases = StringListField(

@@ -1,6 +1,7 @@
 """Serializer base: every write is validated by the model layer itself, so the API refuses what admin refuses."""
 
 import copy
+import re
 from collections.abc import Mapping
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -10,6 +11,8 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
+
+from models_registry.validators import SLUG_PATTERN
 
 
 class ModelCleanSerializer(serializers.ModelSerializer):
@@ -71,12 +74,25 @@ def model_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
     return detail
 
 
-@extend_schema_field({"type": "string", "nullable": True})
-class OptionalSlugField(serializers.SlugRelatedField):
-    """An optional related row named by slug; null or "" (what an HTML form sends) mean none."""
+class SlugRelation(serializers.SlugRelatedField):
+    """A related row named by its slug. A value that cannot be a slug (a NUL byte, spaces, a number) is refused
+    before any query: no row has it, and PostgreSQL would reject a NUL in the query itself."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "slug")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.match(SLUG_PATTERN, data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "nullable": True})
+class OptionalSlugField(SlugRelation):
+    """An optional related row named by slug; null or "" (what an HTML form sends) mean none."""
+
+    def __init__(self, **kwargs):
         kwargs.setdefault("allow_null", True)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)

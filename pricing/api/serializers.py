@@ -2,7 +2,7 @@ from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
 from models_registry.api.serializers import SOURCE_FIELDS, STAMPS
-from models_registry.api.serializing import ModelCleanSerializer, OptionalSlugField
+from models_registry.api.serializing import ModelCleanSerializer, OptionalSlugField, SlugRelation
 from models_registry.models import AIModel, Lab
 from pricing.models import Offering, PricePoint, Provider
 
@@ -22,10 +22,8 @@ class ProviderSerializer(CountryFieldMixin, ModelCleanSerializer):
 class OfferingSerializer(ModelCleanSerializer):
     """A model served by a provider under an API id; `model` and `provider` are slugs."""
 
-    model = serializers.SlugRelatedField(slug_field="slug", queryset=AIModel.objects.all(), help_text="Model slug.")
-    provider = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Provider.objects.all(), help_text="Provider slug."
-    )
+    model = SlugRelation(queryset=AIModel.objects.all(), help_text="Model slug.")
+    provider = SlugRelation(queryset=Provider.objects.all(), help_text="Provider slug.")
     model_name = serializers.CharField(source="model.name", read_only=True)
     lab = serializers.CharField(source="model.lab.slug", read_only=True, help_text="The model's lab.")
     country = serializers.CharField(source="model.lab.country.code", read_only=True, help_text="The model's country.")

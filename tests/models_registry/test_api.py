@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import Resolver404, resolve
 from rest_framework.test import APIClient
 
@@ -19,7 +20,15 @@ from tests.api_helpers import (
     token_client,
     writer_client,
 )
-from tests.factories import AIModelFactory, LabFactory, SourceRunFactory, TimelineEventFactory
+from tests.factories import (
+    AIModelFactory,
+    BenchmarkScoreFactory,
+    LabFactory,
+    PricePointFactory,
+    ProbeResultFactory,
+    SourceRunFactory,
+    TimelineEventFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +118,8 @@ def test_unknown_ordering_field_answers_400_naming_the_choices(api_client, model
     response = api_client.get(list_url("aimodel", ordering="lab__secret"))
     assert response.status_code == 400
     assert "release_date" in response.json()["ordering"][0]
+    assert api_client.get(list_url("aimodel", ordering=",")).status_code == 400
+    assert api_client.get(list_url("aimodel", ordering="")).status_code == 200  # empty: the default order
 
 
 @pytest.mark.parametrize(
@@ -149,17 +160,11 @@ def test_source_runs_are_listed_filtered_and_read_only(api_client):
     assert slugs(api_client.get(list_url("sourcerun", status="ok")), "source") == ["openrouter"]
     assert slugs(api_client.get(list_url("sourcerun", started_after="2025-06-01")), "source") == ["openrouter"]
     assert slugs(api_client.get(list_url("sourcerun", search="timeout")), "source") == ["litellm"]
-    superuser = token_client(User_superuser())
+    superuser = token_client(User.objects.create_superuser("root", password="pw-for-tests-only"))
     assert superuser.post(list_url("sourcerun"), {"source": "x", "started_at": now.isoformat()}).status_code == 405
     run = SourceRun.objects.get(source="openrouter")
     assert superuser.delete(detail_url("sourcerun", run.pk)).status_code == 405
     assert SourceRun.objects.count() == 2
-
-
-def User_superuser():  # noqa: N802 - reads like the thing it returns
-    from django.contrib.auth.models import User
-
-    return User.objects.create_superuser("root", password="pw-for-tests-only")
 
 
 # --- pagination and CSV (shared by every list) ------------------------------------------------------------
@@ -346,6 +351,8 @@ def test_model_create_names_its_lab_by_slug(labs):
     [
         ({**MODEL, "lab": "no-such-lab"}, "lab"),
         ({**MODEL, "lab": None}, "lab"),
+        ({**MODEL, "lab": "deep\x00seek"}, "lab"),  # PostgreSQL refuses NUL in a query: must not reach it
+        ({**MODEL, "lab": 42}, "lab"),
         ({**MODEL, "slug": "gpt-4.1"}, "slug"),
         ({**MODEL, "slug": ".dot-first"}, "slug"),
         ({**MODEL, "release_date": "27/01/2026"}, "release_date"),
@@ -503,3 +510,32 @@ def test_a_unique_key_race_the_validators_cannot_see_is_still_a_400_and_the_requ
     assert "non_field_errors" in response.json()
     assert TimelineEvent.objects.count() == 1
     assert client.get(list_url("timelineevent")).json()["count"] == 1  # the connection is still usable
+
+
+@pytest.mark.parametrize(
+    "basename",
+    [
+        "lab",
+        "aimodel",
+        "timelineevent",
+        "sourcerun",
+        "provider",
+        "offering",
+        "pricepoint",
+        "benchmark",
+        "benchmarkscore",
+        "proberesult",
+    ],
+)
+def test_browsable_api_pages_render_for_a_logged_in_editor(basename):
+    """The HTML pages (filter form, ordering links, write forms) work too, for people exploring the API."""
+    PricePointFactory()
+    BenchmarkScoreFactory()
+    ProbeResultFactory()
+    TimelineEventFactory()
+    SourceRunFactory()
+    client = APIClient()
+    client.force_login(User.objects.create_superuser("editor", password="pw-for-tests-only"))
+    response = client.get(list_url(basename), HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert b"<form" in response.content
