@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN
     "django_countries",
     "simple_history",
     "import_export",
@@ -194,7 +194,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's AutoSchema plus error bodies, `?format=csv` and throttling headers on every operation.
+    "DEFAULT_SCHEMA_CLASS": "models_registry.api.schema.ApiAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -207,11 +208,19 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Frontier Gap API",
-    "DESCRIPTION": "US-vs-China AI capability gap and cost of equal capability, sourced and over time.",
+    "DESCRIPTION": (
+        "US-vs-China AI capability gap and cost of equal capability, sourced and over time.\n\n"
+        "Anyone may read. Writes need `Authorization: Token <key>` (`manage.py drf_create_token <user>`) and the "
+        "matching model permission. Lists take their filters by plain name, `search`, `ordering`, `page` and "
+        "`page_size` (1-500; anything else is a 400), and `format=csv` for every filtered row. Errors are JSON; "
+        "a 400 lists messages per field or parameter, and nothing was written."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Swagger UI served from our own static files (no CDN), so the CSP can stay 'self'.
-    "SWAGGER_UI_DIST": "SIDECAR",
+    # Separate request and response components, so read-only fields are never asked for in a request body.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags and operation ids start at the resource: labs_list
+    "SWAGGER_UI_DIST": "SIDECAR",  # our own static files, not a CDN, so the CSP can stay 'self'
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
