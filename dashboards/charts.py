@@ -217,3 +217,16 @@ def price_history_chart(lines: dict[str, list[dict]]) -> dict:
             }
         },
     }
+
+
+def price_history_lines(prices) -> dict[str, list[dict]]:
+    """PricePoints (ordered by offering, then date) as one line of list prices per offering, plus one per
+    offering's off-peak prices: label -> [{date, blended}]."""
+    lines: dict[str, list[dict]] = {}
+    for p in prices:
+        label = f"{p.offering.provider.slug}:{p.offering.provider_model_id}" + (" (off-peak)" if p.off_peak else "")
+        line = lines.setdefault(label, [])
+        line.append({"date": p.effective_from.isoformat(), "blended": float(p.blended_per_mtok)})
+        if p.effective_to:  # the price ended with no successor: the line stops there
+            line.append({"date": p.effective_to.isoformat(), "blended": None})
+    return lines
