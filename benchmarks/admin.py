@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from benchmarks.imports import BenchmarkScoreResource
 from benchmarks.models import Benchmark, BenchmarkScore, ProbeResult
+from benchmarks.probes.services import probe_enqueue
 from models_registry.admin import AIModelAdmin, RegistryAdmin
+from pricing.admin import OfferingAdmin
 
 
 @admin.register(Benchmark)
@@ -44,3 +46,14 @@ class ScoreForModelInline(admin.TabularInline):
 
 
 AIModelAdmin.inlines = [ScoreForModelInline, *AIModelAdmin.inlines]
+
+
+@admin.action(description="Probe endpoints now", permissions=["change"])
+def probe_now(modeladmin, request, queryset):
+    count = probe_enqueue(offering_ids=list(queryset.values_list("id", flat=True)))
+    modeladmin.message_user(
+        request, f"Queued probes of {count} offerings; results appear under Probe results.", messages.SUCCESS
+    )
+
+
+OfferingAdmin.actions = [*(OfferingAdmin.actions or []), probe_now]  # probes live here; pricing stays unaware

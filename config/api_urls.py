@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from benchmarks.api.urls import routes as benchmark_routes
+from benchmarks.probes.api import ProbeSummaryView
 from models_registry.api.urls import routes as registry_routes
 from pricing.api.urls import routes as pricing_routes
 
@@ -13,5 +14,6 @@ for prefix, viewset, basename in [*registry_routes, *pricing_routes, *benchmark_
 
 urlpatterns = [
     path("analytics/", include("dashboards.api.urls")),
+    path("probes/summary/", ProbeSummaryView.as_view(), name="probe-summary"),  # before the router's probes/<pk>/
     *router.urls,
 ]

@@ -278,3 +278,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Live endpoint probes (benchmarks/probes/). Keys come from each Provider's api_key_env variable, never from here.
+# Base URLs must be https and resolve to public addresses, except hosts listed here (comma-separated), which
+# may use http and private addresses: e.g. PROBE_ALLOWED_HOSTS=127.0.0.1,vllm.internal
+PROBE_ALLOWED_HOSTS = env("PROBE_ALLOWED_HOSTS", [], cast=list)
+PROBE_CONNECT_TIMEOUT = env("PROBE_CONNECT_TIMEOUT", 5.0, cast=float)  # seconds, DNS + TCP connect
+PROBE_READ_TIMEOUT = env("PROBE_READ_TIMEOUT", 30.0, cast=float)  # seconds of silence allowed between bytes
+PROBE_TOTAL_TIMEOUT = env("PROBE_TOTAL_TIMEOUT", 60.0, cast=float)  # seconds for a whole probe, stream included
+PROBE_MAX_BYTES = env("PROBE_MAX_BYTES", 1024 * 1024, cast=int)  # a stream longer than this is cut off (malformed)
+PROBE_MAX_TOKENS = env("PROBE_MAX_TOKENS", 64, cast=int)  # max_tokens asked of the model
+PROBE_ANTHROPIC_VERSION = env("PROBE_ANTHROPIC_VERSION", "2023-06-01")  # https://docs.anthropic.com/en/api/versioning
+PROBE_CONCURRENCY_PER_PROVIDER = env("PROBE_CONCURRENCY_PER_PROVIDER", 8, cast=int)
+PROBE_MAX_CONCURRENCY = env("PROBE_MAX_CONCURRENCY", 64, cast=int)  # probes in flight per round, all providers
+PROBE_BACKOFF_MAX_SECONDS = env("PROBE_BACKOFF_MAX_SECONDS", 6 * 60 * 60, cast=int)  # cap on a 429's Retry-After
+PROBE_RETENTION_DAYS = env("PROBE_RETENTION_DAYS", 90, cast=int)  # raw results older than this are deleted daily
+PROBE_SUMMARY_CACHE_SECONDS = env("PROBE_SUMMARY_CACHE_SECONDS", 60, cast=int)  # /api/v1/probes/summary/
+DEFAULT_PERIODIC_TASKS |= {
+    "probe-run-enabled": {  # every 30 minutes, https://crontab.guru/#*/30_*_*_*_*
+        "task": "benchmarks.probes.tasks.probe_run_enabled",
+        "crontab": {"minute": "*/30"},
+        "expires": 30 * 60,
+    },
+    "probe-results-prune": {  # daily at 04:41 UTC, https://crontab.guru/#41_4_*_*_*
+        "task": "benchmarks.probes.tasks.probe_results_prune",
+        "crontab": {"minute": "41", "hour": "4"},
+        "expires": 24 * 60 * 60,
+    },
+}
