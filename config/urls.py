@@ -9,3 +9,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("", include("dashboards.urls")),
 ]
+
+# API clients get JSON errors for URLs no route matches, like every other API error.
+handler404 = "models_registry.api.errors.not_found"
+handler500 = "models_registry.api.errors.server_error"

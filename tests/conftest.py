@@ -87,3 +87,18 @@ def celery_worker_process(transactional_db, tmp_path):
         except subprocess.TimeoutExpired:
             worker.kill()
         connection.close()  # the worker held connections to the test db; let teardown flush cleanly
+
+
+@pytest.fixture
+def throttle_rates(monkeypatch):
+    """Set DRF throttle rates for one test: `throttle_rates(anon="3/minute", user="5/minute")`.
+
+    DRF reads DEFAULT_THROTTLE_RATES once at import, so override_settings does not reach it;
+    the class attribute is patched instead (and restored after the test).
+    """
+    from rest_framework.throttling import SimpleRateThrottle
+
+    def set_rates(**rates: str) -> None:
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, **rates})
+
+    return set_rates

@@ -1,3 +1,10 @@
 """REST routes of this app: (prefix, viewset, basename), registered on the /api/v1/ router."""
 
-routes: list = []
+from models_registry.api.views import AIModelViewSet, LabViewSet, SourceRunViewSet, TimelineEventViewSet
+
+routes: list = [
+    ("labs", LabViewSet, "lab"),
+    ("models", AIModelViewSet, "aimodel"),
+    ("events", TimelineEventViewSet, "timelineevent"),
+    ("source-runs", SourceRunViewSet, "sourcerun"),
+]

@@ -1,3 +1,9 @@
 """REST routes of this app: (prefix, viewset, basename), registered on the /api/v1/ router."""
 
-routes: list = []
+from pricing.api.views import OfferingViewSet, PricePointViewSet, ProviderViewSet
+
+routes: list = [
+    ("providers", ProviderViewSet, "provider"),
+    ("offerings", OfferingViewSet, "offering"),
+    ("prices", PricePointViewSet, "pricepoint"),
+]

@@ -1,0 +1,112 @@
+"""OpenAPI generation (drf-spectacular): error bodies, `?format=` and CSV on every operation.
+
+Set as REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"], so analytics endpoints get the same error documentation.
+"""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissionsOrAnonReadOnly, IsAuthenticatedOrReadOnly
+
+from models_registry.api.renderers import ApiCSVRenderer
+
+ERROR_DETAIL = {
+    "type": "object",
+    "description": "A request-level error: one human-readable message.",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR = {
+    "type": "object",
+    "description": (
+        "Bad input, nothing was written. Each key names the field or query parameter at fault and lists "
+        "its messages; `non_field_errors` holds errors about the row as a whole (a duplicate, a constraint); "
+        "`detail` alone means the body could not be parsed."
+    ),
+    "properties": {
+        "detail": {"type": "string"},
+        "non_field_errors": {"type": "array", "items": {"type": "string"}},
+    },
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {"country": ['"XX" is not a valid choice.'], "slug": ["lab with this slug already exists."]},
+}
+
+# (status, description, schema name) by the methods they apply to.
+_ERRORS = {
+    "400": ("Bad input: malformed or out-of-range parameters or body.", "ValidationError"),
+    "401": ("A write without credentials, or an `Authorization` header with an unknown token.", "ErrorDetail"),
+    "403": ("Authenticated without the model permission this write needs, or a session without CSRF.", "ErrorDetail"),
+    "404": ("No such object, page, or export format.", "ErrorDetail"),
+    "409": ("Other rows still refer to this one (delete them first).", "ErrorDetail"),
+    "415": ("Unsupported request body media type.", "ErrorDetail"),
+    "429": ("Too many requests: throttled; retry after the `Retry-After` seconds.", "ErrorDetail"),
+}
+_NEVER_EMPTY = {"page", "page_size"}
+_CSV_SCHEMA = {
+    "type": "string",
+    "description": "CSV: a header row of the fields above, then every row that matches the filters (not one page).",
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    def _is_csv_list(self) -> bool:
+        return self.method == "GET" and any(isinstance(r, ApiCSVRenderer) for r in self.view.get_renderers())
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["in"] != "query":
+                continue
+            if parameter["name"] == "format" and self._is_csv_list():
+                parameter["description"] = "`csv` exports every filtered row (not one page) as text/csv."
+            if parameter["name"] not in _NEVER_EMPTY:
+                parameter["allowEmptyValue"] = True  # `?country=` (as an HTML form sends it) is no filter
+        return parameters
+
+    def get_auth(self):
+        """Mark anonymous access (`{}`) where the permission class lets anyone read."""
+        auths = super().get_auth()
+        anonymous_reads = any(
+            isinstance(p, (DjangoModelPermissionsOrAnonReadOnly, IsAuthenticatedOrReadOnly))
+            for p in self.view.get_permissions()
+        )
+        if anonymous_reads and self.method in SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths
+
+    def _error_codes(self) -> list[str]:
+        codes = ["401", "429"]
+        is_detail = "{" in self.path
+        if self.method == "GET":
+            codes += ["400", "404"]  # filters apply to detail lookups too
+        else:
+            codes += ["403"]
+            if self.method in ("POST", "PUT", "PATCH"):
+                codes += ["400", "415"]
+            if is_detail:
+                codes.append("404")
+            if self.method == "DELETE":
+                codes.append("409")
+        return sorted(codes)
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for response in responses.values():
+            content = response.get("content", {})
+            if ApiCSVRenderer.media_type in content:
+                content[ApiCSVRenderer.media_type] = {"schema": dict(_CSV_SCHEMA)}
+        for code in self._error_codes():
+            if code in responses:
+                continue
+            description, name = _ERRORS[code]
+            ref = self._component(name, VALIDATION_ERROR if name == "ValidationError" else ERROR_DETAIL)
+            responses[code] = {"content": {"application/json": {"schema": ref}}, "description": description}
+            if code == "429":
+                responses[code]["headers"] = {
+                    "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}
+                }
+        return responses
+
+    def _component(self, name: str, schema: dict) -> dict:
+        component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
+        self.registry.register_on_missing(component)
+        return component.ref

@@ -1,0 +1,102 @@
+"""Serializer base: every write is validated by the model layer itself, so the API refuses what admin refuses."""
+
+import copy
+from collections.abc import Mapping
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+
+class ModelCleanSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose `validate` runs `Model.full_clean()` on the row as it would be saved.
+
+    That covers field validators, `Model.clean()` (a score inside its benchmark's scale, unique
+    aliases), `validate_unique()` and every `CheckConstraint`/`UniqueConstraint` (conditional ones
+    included), and reports them as 400 field errors before anything is written. DRF's own
+    unique-together validators are switched off (`Meta.validators = []`): full_clean checks the
+    same constraints, with the model's messages.
+    """
+
+    class Meta:
+        validators: list = []
+
+    def build_standard_field(self, field_name, model_field):
+        """Integer bounds are those of PostgreSQL (Django's defaults) on every backend: SQLite would take any
+        64-bit number, and the API and its schema should not depend on the database underneath."""
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.IntegerField):
+            low, high = BaseDatabaseOperations.integer_field_ranges.get(model_field.get_internal_type(), (None, None))
+            if high is not None:
+                kwargs["max_value"] = min(kwargs.get("max_value", high), high)
+            if low is not None:
+                kwargs["min_value"] = max(kwargs.get("min_value", low), low)
+        return field_class, kwargs
+
+    def to_internal_value(self, data):
+        """Refuse names that are no field at all (`"open_weight": true` would otherwise be dropped silently) and,
+        in form bodies, several values for a one-value field. Read-only fields may be sent back and are ignored."""
+        if isinstance(data, Mapping):
+            errors = {name: ["Unknown field."] for name in data if name not in self.fields}
+            if hasattr(data, "getlist"):
+                for name in data:
+                    one_value = name in self.fields and not isinstance(self.fields[name], serializers.ListField)
+                    if one_value and len(data.getlist(name)) > 1:
+                        errors[name] = ["Give one value."]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        instance = copy.copy(self.instance) if self.instance is not None else self.Meta.model()
+        for name, value in attrs.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(model_errors(exc)) from exc
+        return attrs
+
+
+def model_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """Django's {field: [ValidationError]} as DRF's {field: [message]}, `__all__` as `non_field_errors`."""
+    detail = serializers.as_serializer_error(exc)
+    if NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    return detail
+
+
+@extend_schema_field({"type": "string", "nullable": True})
+class OptionalSlugField(serializers.SlugRelatedField):
+    """An optional related row named by slug; null or "" (what an HTML form sends) mean none."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+class StringListField(serializers.ListField):
+    """A list of non-blank strings whose errors stay flat: {"aliases": ["Item 2: ..."]}, never nested."""
+
+    def __init__(self, *, max_item_length: int = 200, **kwargs):
+        kwargs.setdefault("child", serializers.CharField(max_length=max_item_length))
+        super().__init__(**kwargs)
+
+    def run_child_validation(self, data):
+        result, errors = [], []
+        for index, item in enumerate(data, start=1):
+            try:
+                result.append(self.child.run_validation(item))
+            except serializers.ValidationError as exc:
+                messages = exc.detail if isinstance(exc.detail, list) else [exc.detail]
+                errors.extend(f"Item {index}: {message}" for message in messages)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return result

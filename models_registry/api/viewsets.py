@@ -1,0 +1,160 @@
+"""Base viewsets of /api/v1/: pagination, filtering, search, ordering, CSV export and safe writes."""
+
+from django.db import DataError, IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import status, viewsets
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.filters import SearchFilter
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from models_registry.api.ordering import ApiOrderingFilter
+from models_registry.api.pagination import ApiPagination
+from models_registry.api.renderers import ApiCSVRenderer
+from models_registry.validators import SLUG_URL_PATTERN
+
+ID_URL_PATTERN = r"[0-9]+"
+
+
+class ApiSearchFilter(SearchFilter):
+    """`?search=`: DRF's, with its errors (a NUL character) keyed by the parameter like every other 400."""
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        fields = ", ".join(getattr(view, "search_fields", None) or [])
+        for parameter in parameters:
+            parameter["description"] = f"Case-insensitive search; every word must appear in one of: {fields}."
+        return parameters
+
+    def get_search_terms(self, request):
+        try:
+            return super().get_search_terms(request)
+        except ValidationError as exc:
+            raise ValidationError({api_settings.SEARCH_PARAM: exc.detail}) from exc
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Other rows still refer to this one."
+    default_code = "conflict"
+
+
+class ApiViewSetMixin:
+    """Shared behaviour of every resource.
+
+    - `?format=csv` on a list exports every filtered row, unpaginated, as an attachment;
+      errors stay JSON whatever format was asked for.
+    - Lookups: `lookup_field = "slug"` uses the slug pattern (dots allowed); id lookups accept
+      digits only, which leaves room for fixed sub-paths such as `probes/summary/`.
+    """
+
+    pagination_class = ApiPagination
+    filter_backends = [DjangoFilterBackend, ApiSearchFilter, ApiOrderingFilter]
+    lookup_value_regex = ID_URL_PATTERN
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "lookup_field", "pk") == "slug" and cls.lookup_value_regex == ID_URL_PATTERN:
+            cls.lookup_value_regex = SLUG_URL_PATTERN
+
+    def allowed_query_params(self) -> set[str]:
+        """Filters of the view's FilterSet plus search, ordering, pagination and format."""
+        names = {"format", "page", "page_size"}
+        if getattr(self, "search_fields", None):
+            names.add("search")
+        if getattr(self, "ordering_fields", None):
+            names.add("ordering")
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            names |= set(filterset_class.base_filters)
+        return names
+
+    def initial(self, request, *args, **kwargs):
+        """After authentication, permissions and throttling: refuse unknown query parameters, so a typo
+        (`?contry=CN`) is a 400 instead of an unfiltered answer that looks right; so is a repeated one."""
+        super().initial(request, *args, **kwargs)
+        allowed = self.allowed_query_params()
+        errors = {}
+        for name in request.query_params:
+            if name not in allowed:
+                errors[name] = [f"Unknown query parameter. Use: {', '.join(sorted(allowed))}."]
+            elif len(request.query_params.getlist(name)) > 1:
+                errors[name] = ["Give this parameter once."]  # not silently the last of several
+        if errors:
+            raise ValidationError(errors)
+
+    def get_renderers(self):
+        renderers = [JSONRenderer(), BrowsableAPIRenderer()]
+        if self.action in ("list", None):  # None: a method the route lacks, which must still answer 405
+            renderers.append(ApiCSVRenderer())
+        return renderers
+
+    def is_csv_export(self) -> bool:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return getattr(renderer, "format", None) == "csv"
+
+    def paginate_queryset(self, queryset):
+        if self.is_csv_export():
+            self.paginator.validate_params(self.request)
+            return None  # the export holds every filtered row
+        return super().paginate_queryset(queryset)
+
+    def get_renderer_context(self):
+        context = super().get_renderer_context()
+        if self.action == "list":
+            context["header"] = list(self.get_serializer().fields)
+        return context
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        renderer = getattr(response, "accepted_renderer", None)
+        if isinstance(response, Response) and getattr(renderer, "format", None) == "csv":
+            if response.status_code >= 400:
+                response.accepted_renderer = JSONRenderer()
+                response.accepted_media_type = JSONRenderer.media_type
+            else:
+                name = request.path.rstrip("/").rsplit("/", 1)[-1]  # the resource: models.csv, prices.csv
+                response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+
+
+class ApiReadOnlyViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """List and retrieve only (rows written by refresh and probe tasks)."""
+
+
+class ApiModelViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
+    """Full CRUD. A database refusal the validators missed (a race on a unique key) is a 400, not a 500;
+    deleting a row that others still need (PROTECT) is a 409."""
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer)
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            blocking = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+            kinds = sorted({str(obj._meta.verbose_name_plural) for obj in blocking})
+            raise Conflict(
+                f"Cannot delete {instance}: {len(blocking)} {' and '.join(kinds)} still refer to it."
+            ) from exc
+
+    @staticmethod
+    def _save(serializer) -> None:
+        try:
+            with transaction.atomic():  # a savepoint, so the request's transaction survives a refusal
+                serializer.save()
+        except (IntegrityError, DataError) as exc:
+            raise ValidationError(
+                {
+                    "non_field_errors": [
+                        "The database refused this row: it conflicts with another row or breaks a constraint."
+                    ]
+                }
+            ) from exc
