@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from rest_framework.exceptions import ValidationError
 
@@ -51,6 +52,13 @@ def _benchmark_slug(request: HttpRequest) -> str:
     return DEFAULT_BENCHMARK if DEFAULT_BENCHMARK in slugs or not slugs else slugs[0]
 
 
+def _form(request: HttpRequest, benchmark: str) -> BenchmarkForm:
+    """The controls, showing the values in force: the query string's, else the defaults."""
+    return BenchmarkForm(
+        {"a": "US", "b": "CN", "providers": "first_party", "benchmark": benchmark, **request.GET.dict()}
+    )
+
+
 def _page(request: HttpRequest, template: str, context: dict, errors: dict) -> HttpResponse:
     return render(request, template, {**context, "errors": errors}, status=400 if errors else 200)
 
@@ -70,7 +78,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     events = _events(gap)
     context = {
         "nav": "overview",
-        "form": BenchmarkForm(request.GET or None, initial={"benchmark": benchmark}),
+        "form": _form(request, benchmark),
         "benchmark": benchmark,
         "summary": summary,
         "summary_url": summary_url,
@@ -92,7 +100,7 @@ def gap_detail(request: HttpRequest, benchmark: str) -> HttpResponse:
     events = _events(gap)
     context = {
         "nav": "overview",
-        "form": BenchmarkForm(request.GET or None, initial={"benchmark": benchmark}),
+        "form": _form(request, benchmark),
         "benchmark": benchmark,
         "gap": gap,
         "gap_url": gap_url,
@@ -117,7 +125,7 @@ def costs(request: HttpRequest) -> HttpResponse:
     events = _events(cost)
     context = {
         "nav": "costs",
-        "form": BenchmarkForm(request.GET or None, initial={"benchmark": benchmark}),
+        "form": _form(request, benchmark),
         "benchmark": benchmark,
         "cost": cost,
         "cost_url": cost_url,
@@ -150,8 +158,9 @@ MODEL_ORDERINGS = {
 
 def model_list(request: HttpRequest) -> HttpResponse:
     """The registry's models, filtered with the API's own FilterSet, searchable and sortable."""
-    filterset = AIModelFilter(request.GET or None, queryset=aimodel_list())
-    models = filterset.qs if filterset.is_valid() else aimodel_list().none()
+    filterset = AIModelFilter(request.GET, queryset=aimodel_list())
+    valid = filterset.is_valid()
+    models = filterset.qs if valid else aimodel_list().none()
     search = request.GET.get("q", "").strip()
     if search:
         models = models.filter(Q(name__icontains=search) | Q(slug__icontains=search) | Q(lab__name__icontains=search))
@@ -170,7 +179,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "api_url": f"{reverse('aimodel-list')}?{query.urlencode()}",
     }
-    errors = {} if filterset.is_bound is False or filterset.is_valid() else filterset.errors
+    errors = {} if valid else filterset.errors
     return _page(request, "dashboards/model_list.html", context, errors)
 
 
@@ -178,7 +187,7 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
     data = model_page(slug)
     if data is None:
         raise Http404(f"No model {slug!r} in the registry.")
-    lines = charts.price_history_lines(data["prices"])
+    lines = charts.price_history_lines(data["prices"], until=timezone.now().date())
     context = {
         "nav": "models",
         **data,
