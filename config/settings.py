@@ -286,6 +286,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # One line per HTTP request is noise at INFO (upstream refreshes, probes, benchmarks).
+    "loggers": {name: {"level": "WARNING"} for name in ("httpx", "httpcore")},
 }
 
 # Live endpoint probes (benchmarks/probes/). Keys come from each Provider's api_key_env variable, never from here.

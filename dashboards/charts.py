@@ -5,6 +5,7 @@ the API response for the same query always agree.
 """
 
 from collections.abc import Iterable
+from datetime import date
 
 COUNTRY_COLOURS = {"US": "#1f5fbf", "CN": "#d1342f"}
 OTHER_COLOURS = ["#0f766e", "#7c3aed", "#b45309", "#4b5563", "#be185d", "#15803d"]
@@ -217,3 +218,23 @@ def price_history_chart(lines: dict[str, list[dict]]) -> dict:
             }
         },
     }
+
+
+def price_history_lines(prices, *, until: date) -> dict[str, list[dict]]:
+    """PricePoints (ordered by offering, then date) as one line of list prices per offering, plus one per
+    offering's off-peak prices: label -> [{date, blended}]. A line holds its last price until the offering
+    retired (or `until`); an ended price (effective_to) breaks the line there."""
+    lines: dict[str, list[dict]] = {}
+    ends: dict[str, date] = {}
+    for p in prices:
+        label = f"{p.offering.provider.slug}:{p.offering.provider_model_id}" + (" (off-peak)" if p.off_peak else "")
+        line = lines.setdefault(label, [])
+        line.append({"date": p.effective_from.isoformat(), "blended": float(p.blended_per_mtok)})
+        if p.effective_to:
+            line.append({"date": p.effective_to.isoformat(), "blended": None})
+        ends[label] = min(filter(None, [p.offering.retired_on, until]))
+    for label, line in lines.items():
+        last = line[-1]
+        if last["blended"] is not None and ends[label].isoformat() > last["date"]:
+            line.append({"date": ends[label].isoformat(), "blended": last["blended"]})
+    return lines

@@ -89,6 +89,35 @@ def cost_ratio_report(
     return {**echo, **options, **body}
 
 
+def price_performance_report(
+    *,
+    benchmark: Benchmark,
+    metric: str | None,
+    countries: list[str],
+    as_of: date,
+    evaluated_by: str | None,
+    providers: str,
+    include_off_peak: bool,
+) -> dict:
+    scores = _scores(benchmark, metric, countries, as_of, evaluated_by)
+    prices = offering_prices_frame(countries=countries, as_of=as_of)
+    body = payloads.price_performance_body(
+        scores,
+        prices,
+        benchmark_id=benchmark.id,
+        metric=metric,
+        countries=countries,
+        as_of=as_of,
+        evaluated_by=evaluated_by,
+        higher_is_better=benchmark.higher_is_better,
+        providers=providers,
+        include_off_peak=include_off_peak,
+    )
+    echo = {"benchmark": benchmark.slug, "metric": metric, "countries": countries, "as_of": as_of.isoformat()}
+    options = {"evaluated_by": evaluated_by, "providers": providers, "include_off_peak": include_off_peak}
+    return {**echo, **options, **body}
+
+
 def summary_report(
     *, a: str, b: str, as_of: date, evaluated_by: str | None, providers: str, include_off_peak: bool
 ) -> dict:

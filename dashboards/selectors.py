@@ -7,8 +7,9 @@ import pandas as pd
 from django.db.models import CharField, Count, FloatField, Q
 from django.db.models.functions import Cast
 
-from benchmarks.models import Benchmark, BenchmarkScore
+from benchmarks.models import Benchmark, BenchmarkScore, ProbeResult
 from dashboards.analytics.frames import PRICE_COLUMNS, SCORE_COLUMNS, typed_frame
+from models_registry.models import AIModel, TimelineEvent
 from pricing.models import PricePoint
 
 
@@ -94,3 +95,35 @@ def offering_prices_frame(*, countries: Iterable[str], as_of: date) -> pd.DataFr
         "off_peak",
     )
     return typed_frame(values, PRICE_COLUMNS)
+
+
+def timeline_events(*, countries: Iterable[str], until: date) -> list[dict]:
+    """Events up to `until` that concern one of `countries` or no country in particular, oldest first."""
+    rows = TimelineEvent.objects.filter(date__lte=until).filter(Q(country__in=list(countries)) | Q(country=""))
+    return [
+        {"date": e.date.isoformat(), "title": e.title, "kind": e.kind, "country": e.country.code, "url": e.source_url}
+        for e in rows.order_by("date", "title")
+    ]
+
+
+PROBES_ON_MODEL_PAGE = 50
+
+
+def model_page(slug: str) -> dict | None:
+    """A model with everything its page shows (scores, offerings, price history, recent probes), in 5 queries."""
+    model = AIModel.objects.with_lab().filter(slug=slug).first()
+    if model is None:
+        return None
+    scores = list(model.scores.select_related("benchmark").order_by("benchmark__slug", "metric", "-reported_on"))
+    offerings = list(model.offerings.select_related("provider").order_by("provider__slug", "available_from"))
+    prices = list(
+        PricePoint.objects.filter(offering__model=model)
+        .select_related("offering__provider")
+        .order_by("offering__provider__slug", "offering__provider_model_id", "effective_from", "off_peak")
+    )
+    probes = list(
+        ProbeResult.objects.filter(offering__model=model)
+        .select_related("offering__provider")
+        .order_by("-started_at")[:PROBES_ON_MODEL_PAGE]
+    )
+    return {"model": model, "scores": scores, "offerings": offerings, "prices": prices, "probes": probes}

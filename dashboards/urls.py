@@ -1,7 +1,26 @@
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import path, register_converter
+
+from dashboards import views
+from models_registry.validators import SLUG_URL_PATTERN
+
+
+class SlugWithDots:
+    regex = SLUG_URL_PATTERN
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(SlugWithDots, "slug_dots")
 
 urlpatterns = [
-    # Until the dashboards land, the front page is the API documentation.
-    path("", RedirectView.as_view(pattern_name="api-docs", permanent=False), name="home"),
+    path("", views.overview, name="overview"),
+    path("gap/<slug_dots:benchmark>/", views.gap_detail, name="gap-detail"),
+    path("costs/", views.costs, name="costs"),
+    path("models/", views.model_list, name="model-list"),
+    path("models/<slug_dots:slug>/", views.model_detail, name="model-detail"),
+    path("status/", views.status, name="status"),
 ]

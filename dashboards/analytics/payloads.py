@@ -13,6 +13,7 @@ from dashboards.analytics.costs import cost_at, cost_series, default_threshold
 from dashboards.analytics.frontier import frontier_steps
 from dashboards.analytics.gap import gap_at, gap_series
 from dashboards.analytics.lags import catch_up_lags
+from dashboards.analytics.price_performance import price_performance
 from dashboards.analytics.prices import Providers
 from dashboards.analytics.scores import scores_used
 from dashboards.analytics.visibility import day, prices_known, scores_known
@@ -79,6 +80,7 @@ LAG_KINDS = {
     "lag_days": "int",
     "matched": "bool",
 }
+POINT_KINDS = {"country": "text", "model": "text", "price": "rounded", "value": "value"}
 COST_KINDS = {
     "date": "date",
     "a_price": "rounded",
@@ -211,4 +213,32 @@ def summary_row(
         "b_model": gap["b_model"],
         "threshold": threshold,
         "cost_ratio": number(cost["ratio"], DIGITS),
+    }
+
+
+def price_performance_body(
+    scores: pd.DataFrame,
+    prices: pd.DataFrame,
+    *,
+    benchmark_id: int,
+    metric: str | None,
+    countries: list[str],
+    as_of: date,
+    evaluated_by: str | None,
+    higher_is_better: bool,
+    providers: Providers,
+    include_off_peak: bool,
+) -> dict:
+    used = used_scores(scores, benchmark_id=benchmark_id, metric=metric, as_of=as_of, evaluated_by=evaluated_by)
+    points, frontier = price_performance(
+        used,
+        prices_known(prices, as_of=as_of),
+        as_of=as_of,
+        providers=providers,
+        include_off_peak=include_off_peak,
+        higher_is_better=higher_is_better,
+    )
+    return {
+        "points": records(points, POINT_KINDS),
+        "frontiers": {c: records(frontier[frontier["country"] == c], POINT_KINDS) for c in countries},
     }

@@ -145,6 +145,10 @@ class SummaryParams(PriceParams, PairParams, AsOfParams):
     pass
 
 
+class PricePerformanceParams(PriceParams, FrontierParams):
+    pass
+
+
 # Response shapes, for the schema.
 
 
@@ -239,3 +243,25 @@ class SummaryResponseSerializer(serializers.Serializer):
     providers = serializers.ChoiceField(choices=PROVIDERS)
     include_off_peak = serializers.BooleanField()
     rows = SummaryRowSerializer(many=True)
+
+
+class PricePointSerializer(serializers.Serializer):
+    country = serializers.CharField()
+    model = serializers.CharField()
+    price = serializers.FloatField(help_text="Blended USD per million tokens at as_of.")
+    value = serializers.FloatField(help_text="The score used.")
+
+
+class PricePerformanceResponseSerializer(serializers.Serializer):
+    benchmark = serializers.CharField()
+    metric = serializers.CharField(allow_null=True)
+    countries = serializers.ListField(child=serializers.CharField())
+    as_of = serializers.DateField()
+    evaluated_by = serializers.CharField(allow_null=True)
+    providers = serializers.ChoiceField(choices=PROVIDERS)
+    include_off_peak = serializers.BooleanField()
+    points = PricePointSerializer(many=True, help_text="Every model with a score used and a price at as_of.")
+    frontiers = serializers.DictField(
+        child=PricePointSerializer(many=True),
+        help_text="Per country, the models strictly better than every cheaper one of that country.",
+    )

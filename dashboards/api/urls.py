@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from dashboards.api.views import CostRatioView, FrontierView, GapView, SummaryView
+from dashboards.api.views import CostRatioView, FrontierView, GapView, PricePerformanceView, SummaryView
 
 urlpatterns = [
     path("frontier/", FrontierView.as_view(), name="analytics-frontier"),
     path("gap/", GapView.as_view(), name="analytics-gap"),
     path("cost-ratio/", CostRatioView.as_view(), name="analytics-cost-ratio"),
     path("summary/", SummaryView.as_view(), name="analytics-summary"),
+    path("price-performance/", PricePerformanceView.as_view(), name="analytics-price-performance"),
 ]

@@ -6,6 +6,7 @@ screenshot under test-output/e2e/.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -67,5 +68,6 @@ def page(browser, request):
     page.problems = problems
     yield page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name).strip("_")
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     context.close()
