@@ -97,12 +97,16 @@ def gap_detail(request: HttpRequest, benchmark: str) -> HttpResponse:
     errors: dict = {}
     params = _params(request, [*PAIR, "metric"], benchmark=benchmark)
     gap, gap_url = _report("gap", params, errors)
+    reverse_gap = None
+    if gap:  # the other direction: how long A took to reach B's steps
+        reverse_gap, _ = _report("gap", {**params, "a": gap["b"], "b": gap["a"]}, errors)
     events = _events(gap)
     context = {
         "nav": "overview",
         "form": _form(request, benchmark),
         "benchmark": benchmark,
         "gap": gap,
+        "reverse_gap": reverse_gap,
         "gap_url": gap_url,
         "gap_chart": charts.gap_chart(gap, events=events) if gap else None,
         "events": events,

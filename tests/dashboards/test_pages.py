@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from dashboards import charts
+from models_registry.models import AIModel
 from tests.factories import AIModelFactory, LabFactory, OfferingFactory, PricePointFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,11 @@ def test_gap_page_lists_catch_up_lags(client, reference_data):
     lags = {lag["a_model"]: lag for lag in response.context["gap"]["lags"]}
     assert lags["claude-3.5-sonnet-20241022"]["lag_days"] == 90
     assert "claude-3.5-sonnet-20241022" in response.content.decode()
+    reverse_lags = response.context["reverse_gap"]["lags"]
+    assert reverse_lags
+    countries = {m.slug: m.lab.country.code for m in AIModel.objects.with_lab()}
+    assert {countries[lag["a_model"]] for lag in reverse_lags} == {"CN"}
+    assert {countries[lag["b_model"]] for lag in reverse_lags if lag["matched"]} == {"US"}
 
 
 def test_an_unknown_benchmark_or_country_is_a_400_with_the_reason(client, reference_data):
