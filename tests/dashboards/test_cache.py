@@ -96,7 +96,7 @@ def test_saving_or_deleting_any_analytics_input_bumps_the_version(model, django_
 def test_responses_and_the_version_live_in_redis(api_client):
     import redis
 
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
     save_world(lower_is_better_world())
     api_client.get(COST, PARAMS)
     client = redis.Redis.from_url(os.environ["REDIS_URL"])

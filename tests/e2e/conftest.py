@@ -27,14 +27,15 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = PROJECT_DIR / "test-output" / "e2e"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in the test thread; the ORM calls that fixtures make in
-    # that thread are still synchronous, so Django's async-safety guard does not apply to them.
+    # Module scope: Playwright's sync API keeps an event loop running in this thread until it stops, and later
+    # tests that call asyncio.run() (the probes) must not find one. The ORM calls that fixtures make in this
+    # thread meanwhile are still synchronous, so Django's async-safety guard does not apply to them.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:

@@ -456,8 +456,9 @@ def test_token_users_have_their_own_rate(labs, throttle_rates):
 
 def test_id_routes_leave_room_for_fixed_sub_paths():
     assert resolve("/api/v1/probes/12/").url_name == "proberesult-detail"
+    assert resolve("/api/v1/probes/summary/").url_name == "probe-summary"
     with pytest.raises(Resolver404):
-        resolve("/api/v1/probes/summary/")
+        resolve("/api/v1/probes/latest/")
 
 
 def test_unknown_query_parameters_answer_400_instead_of_an_unfiltered_list(api_client, models):
