@@ -245,7 +245,7 @@ class SummaryResponseSerializer(serializers.Serializer):
     rows = SummaryRowSerializer(many=True)
 
 
-class PricePointSerializer(serializers.Serializer):
+class PricePerformancePointSerializer(serializers.Serializer):
     country = serializers.CharField()
     model = serializers.CharField()
     price = serializers.FloatField(help_text="Blended USD per million tokens at as_of.")
@@ -260,8 +260,8 @@ class PricePerformanceResponseSerializer(serializers.Serializer):
     evaluated_by = serializers.CharField(allow_null=True)
     providers = serializers.ChoiceField(choices=PROVIDERS)
     include_off_peak = serializers.BooleanField()
-    points = PricePointSerializer(many=True, help_text="Every model with a score used and a price at as_of.")
+    points = PricePerformancePointSerializer(many=True, help_text="Every model with a score used and a price at as_of.")
     frontiers = serializers.DictField(
-        child=PricePointSerializer(many=True),
+        child=PricePerformancePointSerializer(many=True),
         help_text="Per country, the models strictly better than every cheaper one of that country.",
     )
