@@ -95,7 +95,7 @@ def form_data(form: forms.BaseForm) -> dict:
     for bound in form:
         if bound.field.disabled:
             continue
-        value = bound.value()
+        value = bound.value()  # already prepared for the widget, as rendered
         widget = bound.field.widget
         if isinstance(widget, forms.MultiWidget):
             parts = value if isinstance(value, list | tuple) else widget.decompress(value)
@@ -106,8 +106,6 @@ def form_data(form: forms.BaseForm) -> dict:
                 data[bound.html_name] = "on"
         elif isinstance(bound.field, forms.MultipleChoiceField):
             data[bound.html_name] = [str(v) for v in value or []]
-        elif isinstance(bound.field, forms.JSONField):
-            data[bound.html_name] = bound.field.prepare_value(value)
         else:
             data[bound.html_name] = "" if value is None else value
     return data
