@@ -20,7 +20,6 @@ from rest_framework.views import APIView
 from benchmarks.models import Benchmark, ProbeResult
 from benchmarks.probes.selectors import probe_target_list
 from benchmarks.probes.services import probe_run
-from models_registry.models import AIModel
 from pricing.models import Provider
 from tests.factories import (
     BenchmarkScoreFactory,
@@ -33,6 +32,7 @@ from tests.factories import (
 )
 from tests.probe_server import ProbeServer
 from tests.security.conftest import make_user, model_permissions, token_client
+from tests.security.site import page_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -88,29 +88,9 @@ def api_get_urls() -> list[str]:
     return [u if u not in needs_benchmark else f"{u}?benchmark={benchmark}" for u in urls]
 
 
-def page_urls() -> list[str]:
-    """Every page outside /admin/ and /api/, its URL arguments filled from existing rows."""
-    values = {"benchmark": Benchmark.objects.first().slug, "slug": AIModel.objects.first().slug}
-    urls = []
-    for pattern in get_resolver().url_patterns:
-        route = str(pattern.pattern)
-        if route.startswith(("admin/", "api/")):
-            continue
-        for inner in pattern.url_patterns if isinstance(pattern, URLResolver) else [pattern]:
-            names = list(inner.pattern.regex.groupindex)
-            assert set(names) <= set(values), f"fill the URL arguments {names} of {inner}"
-            urls.append("/" + route + str(inner.pattern).replace("<slug_dots:", "<"))
-    filled = []
-    for url in urls:
-        for name, value in values.items():
-            url = url.replace(f"<{name}>", value)
-        filled.append(url)
-    return filled
-
-
 def test_no_response_carries_a_key_a_token_a_password_hash_an_email_or_the_secret_key(secrets):
     client = token_client(User.objects.get(username="keeper"))  # authenticated: the widest view there is
-    urls = api_get_urls() + page_urls()
+    urls = [*api_get_urls(), *page_urls()]
     assert len(urls) > 30 and "/models/" in urls and "/api/v1/providers/leaky/" in urls
     for url in urls:
         response = client.get(url)
