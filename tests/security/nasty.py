@@ -33,7 +33,7 @@ TRICKY_TEXT = [
     "us",
     "💥",
     "\u202egnp.exe",
-    "=HYPERLINK(\"http://x\")",
+    '=HYPERLINK("http://x")',
     "<script>alert(1)</script>",
     "Robert'); DROP TABLE labs;--",
     "javascript:alert(1)",
@@ -64,6 +64,7 @@ json_scalars = st.one_of(
     nasty_text,
 )
 json_values = st.recursive(
-    json_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=6,
 )
