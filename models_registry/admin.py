@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -8,13 +9,24 @@ from models_registry.models import AIModel, Lab, SourceRun, TimelineEvent
 
 
 class RegistryAdmin(ImportExportMixin, SimpleHistoryAdmin):
-    """Change history on every edit (django-simple-history); CSV import/export where a resource is set."""
+    """Change history on every edit (django-simple-history) with revert; CSV import/export where a resource is set.
 
-    def has_import_permission(self, request):
-        return self.resource_classes and super().has_import_permission(request)
+    Both libraries are stricter here than by default: django-import-export lets ANY staff user import and export
+    unless a permission code is configured, and simple-history saves a revert for anyone who may merely VIEW
+    the history (it only hides the button).
+    """
 
-    def has_export_permission(self, request):
-        return self.resource_classes and super().has_export_permission(request)
+    def has_import_permission(self, request) -> bool:
+        # An import creates and updates rows.
+        return bool(self.resource_classes) and self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request) -> bool:
+        return bool(self.resource_classes) and self.has_view_permission(request)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not self.has_change_history_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Lab)

@@ -6,6 +6,7 @@ the order the apps depend on each other.
 """
 
 import csv
+import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
 from django.utils.module_loading import module_has_submodule
 
 _URL = re.compile(r"https?://[^\s,;()\[\]<>\"']+|(?<![\w./])github\.com/[^\s,;()\[\]<>\"']+")
@@ -114,7 +116,7 @@ def _load_table(table: Table, errors: list[str]) -> TableCounts:
             try:
                 outcome = _write(table.model, record, existing)
             except ValidationError as exc:
-                errors.extend(f"{where}, field {name!r}: {' '.join(msgs)}" for name, msgs in _messages(exc))
+                errors.extend(f"{where}, {_field_label(name)}: {' '.join(msgs)}" for name, msgs in _messages(exc))
                 continue
             setattr(counts, outcome, getattr(counts, outcome) + 1)
     return counts
@@ -146,20 +148,44 @@ class _ExistingRows:
 
 
 def _read_rows(table: Table, errors: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a table's CSV with the line each ends on. Every fault is reported with the row it is on (the
+    header is row 1): bytes that are not UTF-8, broken quoting, a wrong number of cells, a NUL character."""
+    name = table.path.name
     try:
-        with table.path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle, strict=True)
-            missing = [c for c in table.columns if c not in (reader.fieldnames or [])]
-            if missing:
-                errors.append(f"{table.path.name}, header: missing column(s) {', '.join(missing)}")
+        data = table.path.read_bytes()
+    except OSError as exc:
+        errors.append(f"{name}: cannot be read: {exc}")
+        return
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        errors.append(f"{name}, row {line}: not UTF-8 text (byte {data[exc.start]:#04x})")
+        return
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        missing = [c for c in table.columns if c not in (reader.fieldnames or [])]
+        if missing:
+            errors.append(f"{name}, header: missing column(s) {', '.join(missing)}")
+            return
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
                 return
-            for row in reader:
-                if None in row or any(value is None for value in row.values()):
-                    errors.append(f"{table.path.name}, row {reader.line_num}: wrong number of cells")
-                    continue
-                yield reader.line_num, row
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        errors.append(f"{table.path.name}: cannot be read: {exc}")
+            if None in row or any(value is None for value in row.values()):
+                errors.append(f"{name}, row {reader.line_num}: wrong number of cells")
+                continue
+            bad = [column for column, value in row.items() if "\x00" in value]
+            if bad:  # PostgreSQL cannot store it, and no reference value has one
+                where = f"{name}, row {reader.line_num}"
+                errors.extend(f"{where}, field {column!r}: contains a NUL character" for column in bad)
+                continue
+            yield reader.line_num, row
+    except csv.Error as exc:
+        errors.append(f"{name}, row {start}: not valid CSV ({exc})")
 
 
 def _write(model: type[models.Model], record: Record, existing: _ExistingRows) -> str:
@@ -183,17 +209,52 @@ def _write(model: type[models.Model], record: Record, existing: _ExistingRows) -
         with transaction.atomic():
             obj.save()
     except IntegrityError as exc:
-        raise ValidationError(f"breaks a table rule: {_constraint_message(model, exc)}") from exc
+        raise ValidationError(_constraint_errors(model, obj, exc)) from exc
     existing.add(record.lookup, obj)
     return outcome
 
 
-def _constraint_message(model: type[models.Model], exc: IntegrityError) -> str:
+def _constraint_errors(model: type[models.Model], obj: models.Model, exc: IntegrityError) -> dict[str, list[str]]:
+    """The table rules the row breaks, each keyed by the fields it involves ("provider+provider_model_id")."""
     text = str(exc)
-    for constraint in model._meta.constraints:
-        if constraint.name in text:
-            return constraint.violation_error_message % {"name": constraint.name}
-    return text.splitlines()[0]
+    broken = [c for c in model._meta.constraints if c.name in text]  # PostgreSQL names the constraint
+    if not broken:  # SQLite does not: ask each rule (only on this error path, so the queries cost nothing usually)
+        for constraint in model._meta.constraints:
+            try:
+                constraint.validate(model, obj)
+            except ValidationError:
+                broken.append(constraint)
+    if not broken:
+        return {"row": [f"breaks a table rule: {text.splitlines()[0]}"]}
+    return {
+        "+".join(_constraint_fields(c)) or "row": [
+            "breaks a table rule: " + c.get_violation_error_message() % {"name": c.name}
+        ]
+        for c in broken
+    }
+
+
+def _constraint_fields(constraint) -> list[str]:
+    """The fields a constraint reads: its own, then those in its condition (and F() references), in order."""
+    names = list(getattr(constraint, "fields", ()))
+
+    def walk(node) -> None:
+        if isinstance(node, Q):
+            for child in node.children:
+                walk(child)
+        elif isinstance(node, tuple):
+            names.append(node[0].split("__")[0])
+            walk(node[1])
+        elif isinstance(node, F):
+            names.append(node.name.split("__")[0])
+
+    walk(getattr(constraint, "condition", None))
+    return list(dict.fromkeys(names))
+
+
+def _field_label(name: str) -> str:
+    names = name.split("+")
+    return f"field {names[0]!r}" if len(names) == 1 else "fields " + ", ".join(repr(n) for n in names)
 
 
 def _current(obj: models.Model, name: str):

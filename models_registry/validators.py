@@ -1,5 +1,7 @@
 """Field rules shared by every app: slugs that may hold dots, environment variable names."""
 
+import re
+
 from django.core.validators import RegexValidator
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9.-]*\Z"
@@ -17,6 +19,16 @@ validate_env_name = RegexValidator(
     "Give the NAME of an environment variable (A-Z, 0-9, _), never the key itself.",
     code="invalid_env_name",
 )
+# A provider's key variable must look like one (DEEPSEEK_API_KEY): whoever may edit a provider chooses which
+# variable a probe sends to its base URL, and the service's own secrets (DJANGO_SECRET_KEY, DATABASE_URL ...)
+# must never be among them.
+API_KEY_ENV_SUFFIX = "_API_KEY"
+
+
+def is_api_key_env_name(name: str) -> bool:
+    return bool(re.match(ENV_NAME_PATTERN, name)) and name.endswith(API_KEY_ENV_SUFFIX)
+
+
 # Metrics are slugs that may also hold "@" and "_": pass@1, cons@64, elo, resolved.
 METRIC_PATTERN = r"^[a-z0-9][a-z0-9@._-]*\Z"
 validate_metric = RegexValidator(

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,7 +17,7 @@ from models_registry.models import (
     slug_check,
     slug_field,
 )
-from models_registry.validators import ENV_NAME_PATTERN, validate_env_name
+from models_registry.validators import API_KEY_ENV_SUFFIX, ENV_NAME_PATTERN, is_api_key_env_name, validate_env_name
 
 NON_NEGATIVE = MinValueValidator(Decimal(0), "Prices cannot be negative.")
 
@@ -57,6 +58,15 @@ class Provider(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.api_key_env and not is_api_key_env_name(self.api_key_env):
+            raise ValidationError(
+                {
+                    "api_key_env": f"Name a variable ending in {API_KEY_ENV_SUFFIX} (such as DEEPSEEK_API_KEY): "
+                    "a probe sends its value to the provider, so it must never name one of the service's own secrets."
+                }
+            )
 
 
 class OfferingQuerySet(models.QuerySet):

@@ -31,6 +31,7 @@ from benchmarks.probes.guard import Resolver, allowed_host_set, url_refusal
 from benchmarks.probes.runner import ProbeJob, RoundResult, probe_round
 from benchmarks.probes.selectors import probe_target_list
 from benchmarks.probes.tasks import probe_offerings as probe_offerings_task
+from models_registry.validators import API_KEY_ENV_SUFFIX, is_api_key_env_name
 from pricing.models import Offering
 
 logger = logging.getLogger(__name__)
@@ -84,10 +85,12 @@ def probe_run(
     jobs: list[ProbeJob] = []
     secrets: set[str] = set()
     for index, target in enumerate(targets):
-        key = usable_key(os.environ.get(target.api_key_env)) if target.api_key_env else None
+        # Only variables named like API keys are read: never the service's own secrets (see Provider.clean).
+        key_variable = target.api_key_env if is_api_key_env_name(target.api_key_env) else ""
+        key = usable_key(os.environ.get(key_variable)) if key_variable else None
         refusal = url_refusal(target.base_url, allowed_hosts=config.allowed_hosts)
         if key is None:
-            variable = target.api_key_env or "(no variable named)"
+            variable = key_variable or f"(no variable named like *{API_KEY_ENV_SUFFIX})"
             outcome = not_attempted(ErrorKind.SKIPPED_NO_KEY, f"no usable key in {variable}")
         elif refusal:
             outcome = not_attempted(ErrorKind.REFUSED, f"base URL refused: {refusal}")

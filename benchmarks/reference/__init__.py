@@ -1,5 +1,6 @@
 """Shipped reference data: benchmarks and sourced scores."""
 
+import math
 from pathlib import Path
 
 from benchmarks.models import Benchmark, BenchmarkScore
@@ -20,7 +21,10 @@ HERE = Path(__file__).resolve().parent
 
 
 def as_float(row: dict[str, str], column: str) -> float:
-    return float(required_decimal(row, column))
+    value = float(required_decimal(row, column))
+    if not math.isfinite(value):  # 1e400 is a finite Decimal but an infinite float
+        raise CellError(column, f"{row[column].strip()!r} is too large")
+    return value
 
 
 def benchmark_records(row: dict[str, str]) -> list[Record]:

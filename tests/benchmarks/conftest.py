@@ -3,7 +3,7 @@ import pytest
 from tests.probe_server import ProbeServer
 
 SECRET = "sk-fg-test-9f8e7d6c5b4a3210-SECRET"  # a known key string, searched for in every output
-KEY_ENV = "FG_TEST_PROBE_KEY"
+KEY_ENV = "FG_TEST_PROBE_API_KEY"
 
 
 @pytest.fixture

@@ -247,9 +247,8 @@ def test_key_appears_in_no_stored_field_log_record_output_or_page(
     }
     for name, behaviour in endpoints.items():
         make_offering(probe_server.endpoint(name, behaviour), style=behaviour.style)
-    caplog.set_level(logging.DEBUG)
-    for name in ("httpx", "httpcore"):  # they log requests at DEBUG; settings quiet them, this test must not
-        caplog.set_level(logging.DEBUG, logger=name)
+    for logger_name in (None, "httpx", "httpcore"):  # they log requests at DEBUG (settings quiet them to WARNING)
+        caplog.set_level(logging.DEBUG, logger=logger_name)
 
     call_command("probe")  # the command's output goes to the real stdout/stderr, captured by capsys
 
