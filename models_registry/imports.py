@@ -2,10 +2,11 @@
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from import_export import fields, resources, widgets
 
 from models_registry.models import AIModel, Lab
+from models_registry.validators import constraint_fields
 
 # django-import-export's own widgets read "maybe" as False and "1.5" as 1, and let a bad number or an unknown
 # related row escape as an error that names no column. These refuse with a ValueError, which the import reports
@@ -68,9 +69,10 @@ class StrictFloatWidget(widgets.FloatWidget):
 
 
 class StrictTextWidget(widgets.CharWidget):
+    """Text stripped of surrounding whitespace, as the admin form strips it (a name of " " is no name)."""
+
     def clean(self, value, row=None, **kwargs):
-        _text(value)
-        return super().clean(value, row, **kwargs)
+        return super().clean(None if value is None else _text(value), row, **kwargs)
 
 
 class RowWidget(widgets.ForeignKeyWidget):
@@ -103,6 +105,12 @@ class RegistryResource(resources.ModelResource):
         },
     }
 
+    def before_import(self, dataset, **kwargs):
+        if not any(str(name or "").strip() for name in dataset.headers or []):
+            dataset.wipe()  # the library would zip each row with no header at all, and fail (a 500)
+            raise ValueError("The first line must name the columns; it is empty.")
+        super().before_import(dataset, **kwargs)
+
     def get_instance(self, instance_loader, row):
         """A key cell that cannot be read is an error of its column (the library would report it for none)."""
         errors = {}
@@ -115,6 +123,24 @@ class RegistryResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
         return super().get_instance(instance_loader, row)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """full_clean, with a broken table rule reported on the columns it reads (the admin form, and Django,
+        report a CheckConstraint for no field at all)."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=False)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for constraint in instance._meta.constraints:
+            try:
+                constraint.validate(type(instance), instance, exclude=set(errors))
+            except ValidationError as exc:
+                columns = [name for name in constraint_fields(constraint) if name in self.fields]
+                for name in columns or [NON_FIELD_ERRORS]:
+                    errors.setdefault(name, []).extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
 
     class Meta:
         abstract = True
