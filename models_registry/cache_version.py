@@ -15,11 +15,17 @@ DATA_VERSION_KEY = "registry:data-version"
 
 
 def data_version() -> int:
-    """The current version. Starts from the clock, so a version lost with the cache is never reused."""
+    """The current version. Starts from the clock, so a version lost with the cache is never reused.
+
+    While Redis is unreachable the cache answers None to everything (django-redis IGNORE_EXCEPTIONS): then a
+    fresh clock value each call, so nothing is looked up under a shared key and answers come from the database.
+    """
     version = cache.get(DATA_VERSION_KEY)
     if version is None:
         cache.add(DATA_VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(DATA_VERSION_KEY)
+    if version is None:  # the cache is down
+        return time.time_ns()
     return int(version)
 
 

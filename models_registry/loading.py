@@ -18,8 +18,9 @@ from pathlib import Path
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
 from django.utils.module_loading import module_has_submodule
+
+from models_registry.validators import constraint_fields
 
 _URL = re.compile(r"https?://[^\s,;()\[\]<>\"']+|(?<![\w./])github\.com/[^\s,;()\[\]<>\"']+")
 
@@ -227,29 +228,11 @@ def _constraint_errors(model: type[models.Model], obj: models.Model, exc: Integr
     if not broken:
         return {"row": [f"breaks a table rule: {text.splitlines()[0]}"]}
     return {
-        "+".join(_constraint_fields(c)) or "row": [
+        "+".join(constraint_fields(c)) or "row": [
             "breaks a table rule: " + c.get_violation_error_message() % {"name": c.name}
         ]
         for c in broken
     }
-
-
-def _constraint_fields(constraint) -> list[str]:
-    """The fields a constraint reads: its own, then those in its condition (and F() references), in order."""
-    names = list(getattr(constraint, "fields", ()))
-
-    def walk(node) -> None:
-        if isinstance(node, Q):
-            for child in node.children:
-                walk(child)
-        elif isinstance(node, tuple):
-            names.append(node[0].split("__")[0])
-            walk(node[1])
-        elif isinstance(node, F):
-            names.append(node.name.split("__")[0])
-
-    walk(getattr(constraint, "condition", None))
-    return list(dict.fromkeys(names))
 
 
 def _field_label(name: str) -> str:

@@ -3,6 +3,7 @@
 import re
 
 from django.core.validators import RegexValidator
+from django.db.models import F, Q
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9.-]*\Z"
 # Used in URL patterns, where anchors are not wanted.
@@ -34,3 +35,21 @@ METRIC_PATTERN = r"^[a-z0-9][a-z0-9@._-]*\Z"
 validate_metric = RegexValidator(
     METRIC_PATTERN, "Use lowercase letters, digits and . - _ @ (for example pass@1).", code="invalid_metric"
 )
+
+
+def constraint_fields(constraint) -> list[str]:
+    """The fields a constraint reads: its own, then those in its condition (and F() references), in order."""
+    names = list(getattr(constraint, "fields", ()))
+
+    def walk(node) -> None:
+        if isinstance(node, Q):
+            for child in node.children:
+                walk(child)
+        elif isinstance(node, tuple):
+            names.append(node[0].split("__")[0])
+            walk(node[1])
+        elif isinstance(node, F):
+            names.append(node.name.split("__")[0])
+
+    walk(getattr(constraint, "condition", None))
+    return list(dict.fromkeys(names))

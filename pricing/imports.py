@@ -1,12 +1,11 @@
 from import_export import fields
-from import_export.widgets import ForeignKeyWidget
 
-from models_registry.imports import RegistryResource
+from models_registry.imports import RegistryResource, RowWidget
 from pricing.models import Offering, PricePoint
 
 
 class PricePointResource(RegistryResource):
-    offering = fields.Field(attribute="offering", column_name="offering", widget=ForeignKeyWidget(Offering))
+    offering = fields.Field(attribute="offering", column_name="offering", widget=RowWidget(Offering))
 
     class Meta(RegistryResource.Meta):
         model = PricePoint

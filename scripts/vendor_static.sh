@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 npm install --no-audit --no-fund --ignore-scripts >/dev/null
 dest=static/vendor
 mkdir -p "$dest"
-cp node_modules/chart.js/dist/chart.umd.min.js "$dest/chart.umd.min.js"
+# Without its sourceMappingURL comment: we ship no .map file, and collectstatic's manifest storage
+# (DEBUG=false) refuses a JS file that names a file it cannot find.
+sed '/^\/\/# sourceMappingURL=/d' node_modules/chart.js/dist/chart.umd.min.js > "$dest/chart.umd.min.js"
 cp node_modules/chart.js/LICENSE.md "$dest/chart.js.LICENSE.md"
 cp node_modules/chartjs-adapter-date-fns/dist/chartjs-adapter-date-fns.bundle.min.js "$dest/chartjs-adapter-date-fns.bundle.min.js"
 cp node_modules/chartjs-adapter-date-fns/LICENSE.md "$dest/chartjs-adapter-date-fns.LICENSE.md"
