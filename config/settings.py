@@ -165,6 +165,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env("CELERY_TASK_TIME_LIMIT", 30 * 60, cast=int)
 CELERY_TASK_SOFT_TIME_LIMIT = env("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60, cast=int)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis broker: a message taken but never acknowledged (acks_late, and the worker or Redis went away before the
+# ack) is delivered again `visibility_timeout` seconds later. Keep that above CELERY_TASK_TIME_LIMIT, or a task
+# still running is delivered a second time. A JSON object in the environment adds or overrides kombu's options.
+# https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60} | env(
+    "CELERY_BROKER_TRANSPORT_OPTIONS", {}, cast=json.loads
+)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Default beat entries: `manage.py setup_schedules` creates the missing ones in django-celery-beat's

@@ -70,7 +70,8 @@ def parse(payload: Any) -> Batch[PriceQuote]:
             continue
         litellm_provider = entry.get("litellm_provider")
         provider = PROVIDERS.get(litellm_provider) if isinstance(litellm_provider, str) else None
-        if provider is None or entry.get("mode") not in CHAT_MODES:
+        mode = entry.get("mode")
+        if provider is None or not isinstance(mode, str) or mode not in CHAT_MODES:  # a list is unhashable
             continue
         prefix = f"{litellm_provider}/"
         prefixed = key.startswith(prefix)

@@ -55,7 +55,8 @@ def parse(payload: Any) -> Batch[PriceQuote]:
         try:
             quote = parse_model(item)
         except RecordError as exc:
-            batch.reject(upstream_id or f"data[{position}]", str(exc))
+            named = isinstance(upstream_id, str) and upstream_id.strip()  # else by position, not a Python repr
+            batch.reject(upstream_id.strip() if named else f"data[{position}]", str(exc))
             continue
         if quote is not None:
             batch.records.append(quote)

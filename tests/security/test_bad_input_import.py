@@ -112,7 +112,7 @@ def registry(db):
 
 def upload(header: list[str], rows: list[dict[str, str]]) -> io.BytesIO:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=header)  # "\r\n" lines: a cell holding "\r" or "\n" gets quoted
     writer.writeheader()
     writer.writerows(rows)
     return named(out.getvalue().encode())
