@@ -1,7 +1,12 @@
 """Seed a synthetic registry at scale with PostgreSQL COPY (fast bulk loads, with progress).
 
-Full scale: 300 labs, 20,000 models, 30 benchmarks, 200,000 scores, 30,000 offerings with 60,000
-price points, 1,000,000 probe results. `small` is a twentieth of that. Deterministic (seeded RNG).
+Full scale: 300 labs, 20,000 models, 30 benchmarks, 200,000 scores, 30,000 offerings with 60,000 price points,
+1,000,000 probe results. `small` is a twentieth of that. Deterministic (seeded RNG), and shaped so the
+analytics have real work: ten named benchmarks (the pages default to gpqa-diamond) plus synthetic ones, one in
+ten lower-is-better; a main metric and a second one; 60% self-reported scores and the rest by evaluation orgs,
+several reports per model; 2% of models without a release date; first-party offerings for every model and host
+offerings for half, 5% retired, price cuts over time and some off-peak discounts; probe results every 30 minutes
+for the probe-enabled offerings, reaching back past the 90-day retention so pruning has work.
 """
 
 import datetime
@@ -17,23 +22,39 @@ from tqdm import tqdm
 
 @dataclass(frozen=True)
 class Scale:
+    name: str
     labs: int
     models: int
     benchmarks: int
     scores: int
     offerings: int
-    prices_per_offering: int
+    price_points: int
     probes: int
     probed_offerings: int
 
 
 SCALES = {
-    "full": Scale(300, 20_000, 30, 200_000, 30_000, 2, 1_000_000, 2_000),
-    "small": Scale(60, 1_000, 10, 10_000, 1_500, 2, 50_000, 200),
+    "full": Scale("full", 300, 20_000, 30, 200_000, 30_000, 60_000, 1_000_000, 200),
+    "small": Scale("small", 60, 1_000, 10, 10_000, 1_500, 3_000, 50_000, 10),
 }
 COUNTRIES = ["US"] * 4 + ["CN"] * 4 + ["FR", "GB"]
 FIRST_DAY = datetime.date(2022, 1, 1)
-LAST_DAY = datetime.date(2026, 11, 1)
+DAYS = 1400  # releases up to late 2025; scores are reported within 90 days of a release
+# slug, higher_is_better, scale_max, main metric, second metric
+NAMED_BENCHMARKS = [
+    ("gpqa-diamond", True, 100, "pass@1", "cons@64"),
+    ("aime-2024", True, 100, "pass@1", "cons@64"),
+    ("math-500", True, 100, "pass@1", "maj@8"),
+    ("livecodebench", True, 100, "pass@1", "pass@5"),
+    ("codeforces-elo", True, 4000, "elo", "percentile"),
+    ("swe-bench-verified", True, 100, "resolved", "pass@1"),
+    ("mmlu", True, 100, "pass@1", "5-shot"),
+    ("mmlu-pro", True, 100, "pass@1", "5-shot"),
+    ("simpleqa", True, 100, "pass@1", "f1"),
+    ("hallucination-rate", False, 100, "rate", "rate-strict"),
+]
+HOSTS = 10
+PROBE_INTERVAL = datetime.timedelta(minutes=30)
 TABLES = [
     "benchmarks_proberesult",
     "benchmarks_benchmarkscore",
@@ -46,222 +67,172 @@ TABLES = [
 ]
 
 
+def benchmark_specs(count: int) -> list[tuple[str, bool, int, str, str]]:
+    extra = [(f"bench-{i}", i % 10 != 9, 100, "pass@1", "maj@8") for i in range(count - len(NAMED_BENCHMARKS))]
+    return (NAMED_BENCHMARKS + extra)[:count]
+
+
 def seed(scale: Scale, *, seed_value: int = 7, progress: bool = True) -> dict[str, int]:
     """Empty the registry tables and fill them at `scale`. Returns row counts per table."""
     rng = random.Random(seed_value)
     now = timezone.now()
-    days = (LAST_DAY - FIRST_DAY).days
+    stamps = (now, now)
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
-    counts = {}
+    counts: dict[str, int] = {}
 
-    def load(table: str, columns: list[str], rows: Iterable[tuple], total: int) -> None:
-        counts[table] = _copy(table, columns, rows, total=total, progress=progress)
+    def load(table: str, columns: str, rows: Iterable[tuple], total: int) -> None:
+        counts[table] = _copy(table, columns.split(), rows, total=total, progress=progress)
 
+    # Labs and their first-party providers (ids 1..labs), then the hosts.
     lab_country = [COUNTRIES[i % len(COUNTRIES)] for i in range(scale.labs)]
     load(
         "models_registry_lab",
-        [
-            "slug",
-            "name",
-            "country",
-            "headquarters_city",
-            "website",
-            "source_url",
-            "source_note",
-            "created_at",
-            "updated_at",
-        ],
-        ((f"lab-{i}", f"Lab {i}", lab_country[i], "", "", "", "synthetic", now, now) for i in range(scale.labs)),
+        "id slug name country headquarters_city website source_url source_note created_at updated_at",
+        ((i + 1, f"lab-{i}", f"Lab {i}", lab_country[i], "", "", "", "synthetic", *stamps) for i in range(scale.labs)),
         scale.labs,
     )
-    model_lab = [rng.randrange(scale.labs) + 1 for _ in range(scale.models)]
-    release = [FIRST_DAY + datetime.timedelta(days=rng.randrange(days)) for _ in range(scale.models)]
+    providers = [(i + 1, f"api-{i}", lab_country[i], i + 1) for i in range(scale.labs)]
+    providers += [(scale.labs + h + 1, f"host-{h}", "US", None) for h in range(HOSTS)]
+    load(
+        "pricing_provider",
+        "id slug name country lab_id base_url api_style api_key_env created_at updated_at",
+        (
+            (pk, slug, slug.title(), country, lab, "https://api.example.com/v1", "openai", "EXAMPLE_API_KEY", *stamps)
+            for pk, slug, country, lab in providers
+        ),
+        len(providers),
+    )
+
+    model_lab = [rng.randrange(scale.labs) for _ in range(scale.models)]
+    release = [
+        None if rng.random() < 0.02 else FIRST_DAY + datetime.timedelta(days=rng.randrange(DAYS))
+        for _ in range(scale.models)
+    ]
     load(
         "models_registry_aimodel",
-        [
-            "slug",
-            "name",
-            "lab_id",
-            "release_date",
-            "open_weights",
-            "license",
-            "reasoning",
-            "aliases",
-            "source_url",
-            "source_note",
-            "created_at",
-            "updated_at",
-        ],
+        "id slug name lab_id release_date open_weights license reasoning aliases context_window "
+        "source_url source_note created_at updated_at",
         (
             (
+                i + 1,
                 f"model-{i}.0",
                 f"Model {i}",
-                model_lab[i],
+                model_lab[i] + 1,
                 release[i],
                 i % 2 == 0,
                 "",
                 i % 3 == 0,
-                json.dumps([f"perf/model-{i}"]),
+                json.dumps([f"lab-{model_lab[i]}/model-{i}"]),
+                None if i % 4 == 0 else 131072,
                 "",
                 "synthetic",
-                now,
-                now,
+                *stamps,
             )
             for i in range(scale.models)
         ),
         scale.models,
     )
+
+    specs = benchmark_specs(scale.benchmarks)
     load(
         "benchmarks_benchmark",
-        ["slug", "name", "category", "higher_is_better", "scale_min", "scale_max", "url", "created_at", "updated_at"],
-        ((f"bench-{i}", f"Bench {i}", "math", i % 10 != 9, 0, 100, "", now, now) for i in range(scale.benchmarks)),
-        scale.benchmarks,
+        "id slug name category higher_is_better scale_min scale_max url created_at updated_at",
+        (
+            (n + 1, slug, slug.replace("-", " ").title(), "math", hib, 0, top, "", *stamps)
+            for n, (slug, hib, top, _main, _other) in enumerate(specs)
+        ),
+        len(specs),
     )
 
     def score_rows() -> Iterator[tuple]:
-        seen = set()
+        seen: set[tuple] = set()
         while len(seen) < scale.scores:
-            model, bench = rng.randrange(scale.models), rng.randrange(scale.benchmarks)
-            if (model, bench) in seen:
+            m, n = rng.randrange(scale.models), rng.randrange(len(specs))
+            _slug, hib, top, main, other = specs[n]
+            metric = main if rng.random() < 0.9 else other
+            by = f"lab-{model_lab[m]}" if rng.random() < 0.6 else f"evals-org-{rng.randrange(20)}"
+            base = release[m] or FIRST_DAY
+            reported = base + datetime.timedelta(days=rng.randrange(90))
+            key = (m, n, metric, by, reported)
+            if key in seen:
                 continue
-            seen.add((model, bench))
-            base = (release[model] - FIRST_DAY).days / days * 60 + 20
-            reported = min(release[model] + datetime.timedelta(days=rng.randrange(30)), LAST_DAY)
-            yield (
-                model + 1,
-                bench + 1,
-                "pass@1",
-                round(min(100.0, max(0.0, rng.gauss(base, 8))), 1),
-                f"lab-{model_lab[model] - 1}",
-                reported,
-                "",
-                "",
-                "synthetic",
-                now,
-                now,
-            )
+            seen.add(key)
+            progress_ = (base - FIRST_DAY).days / DAYS if release[m] else 0.5
+            quality = min(max(0.2 + 0.6 * progress_ + rng.gauss(0, 0.12), 0.0), 1.0)
+            value = round((quality if hib else 1 - quality) * top, 1)
+            yield (len(seen), m + 1, n + 1, metric, value, by, reported, "", "", "synthetic", *stamps)
 
     load(
         "benchmarks_benchmarkscore",
-        [
-            "model_id",
-            "benchmark_id",
-            "metric",
-            "value",
-            "evaluated_by",
-            "reported_on",
-            "note",
-            "source_url",
-            "source_note",
-            "created_at",
-            "updated_at",
-        ],
+        "id model_id benchmark_id metric value evaluated_by reported_on note source_url source_note "
+        "created_at updated_at",
         score_rows(),
         scale.scores,
     )
-    providers = scale.labs + 10  # one first-party provider per lab, plus ten hosts
-    load(
-        "pricing_provider",
-        [
-            "slug",
-            "name",
-            "country",
-            "lab_id",
-            "base_url",
-            "api_style",
-            "api_key_env",
-            "created_at",
-            "updated_at",
-        ],
-        (
-            (
-                f"provider-{i}",
-                f"Provider {i}",
-                lab_country[i] if i < scale.labs else "US",
-                i + 1 if i < scale.labs else None,
-                "https://api.example.com/v1",
-                "openai",
-                "EXAMPLE_API_KEY",
-                now,
-                now,
-            )
-            for i in range(providers)
-        ),
-        providers,
-    )
-    offering_model = [i % scale.models for i in range(scale.offerings)]
+
+    # Offerings: one first-party offering per model, then host offerings for models picked at random.
+    hosted = rng.sample(range(scale.models), scale.offerings - scale.models)
+    offering_model = list(range(scale.models)) + hosted
+    offering_start = [release[m] or FIRST_DAY for m in offering_model]
+    retired = [
+        offering_start[i] + datetime.timedelta(days=rng.randrange(120, 400)) if rng.random() < 0.05 else None
+        for i in range(scale.offerings)
+    ]
+
+    def offering_rows() -> Iterator[tuple]:
+        for i, m in enumerate(offering_model):
+            first_party = i < scale.models
+            provider = model_lab[m] + 1 if first_party else scale.labs + 1 + i % HOSTS
+            api_id = f"model-{m}.0" if first_party else f"lab-{model_lab[m]}/model-{m}"
+            yield (i + 1, m + 1, provider, api_id, offering_start[i], retired[i], i < scale.probed_offerings)
+
     load(
         "pricing_offering",
-        [
-            "model_id",
-            "provider_id",
-            "provider_model_id",
-            "available_from",
-            "retired_on",
-            "probe_enabled",
-            "source_url",
-            "source_note",
-            "created_at",
-            "updated_at",
-        ],
-        (
-            (
-                m + 1,
-                model_lab[m] if i < scale.models else scale.labs + 1 + i % 10,
-                f"model-{m}.0",
-                release[m],
-                None,
-                i < scale.probed_offerings,
-                "",
-                "synthetic",
-                now,
-                now,
-            )
-            for i, m in enumerate(offering_model)
-        ),
+        "id model_id provider_id provider_model_id available_from retired_on probe_enabled "
+        "source_url source_note created_at updated_at",
+        ((*row, "", "synthetic", *stamps) for row in offering_rows()),
         scale.offerings,
     )
 
     def price_rows() -> Iterator[tuple]:
-        for i, m in enumerate(offering_model):
-            price = round(rng.uniform(0.05, 20), 3)
-            for step in range(scale.prices_per_offering):
-                day = min(release[m] + datetime.timedelta(days=90 * step), LAST_DAY - datetime.timedelta(days=1))
-                if step and day <= release[m]:
-                    break
-                yield (i + 1, day, None, price, price * 4, None, False, "", None, "", "synthetic", now, now)
-                price = round(price * 0.6, 3)
+        """Price points spread over the offerings: each a list price, later cuts, now and then an off-peak one."""
+        per_offering = [1] * scale.offerings
+        for _ in range(scale.price_points - scale.offerings):
+            per_offering[rng.randrange(scale.offerings)] += 1
+        pk = 0
+        for i in range(scale.offerings):
+            price, day, off_peak_today = round(rng.uniform(0.05, 20), 3), offering_start[i], False
+            for step in range(per_offering[i]):
+                pk += 1
+                if step and not off_peak_today and rng.random() < 0.15:  # off-peak from the list price's first day
+                    off_peak_today = True
+                    yield (pk, i + 1, day, day + datetime.timedelta(days=120), price / 4, price, True)
+                    continue
+                off_peak_today = False
+                if step:
+                    day += datetime.timedelta(days=rng.randint(30, 300))
+                    price = round(price * rng.uniform(0.3, 0.9), 4)
+                yield (pk, i + 1, day, None, price, round(price * 4, 4), False)
 
     load(
         "pricing_pricepoint",
-        [
-            "offering_id",
-            "effective_from",
-            "effective_to",
-            "input_per_mtok",
-            "output_per_mtok",
-            "cached_input_per_mtok",
-            "off_peak",
-            "note",
-            "retrieved_at",
-            "source_url",
-            "source_note",
-            "created_at",
-            "updated_at",
-        ],
-        price_rows(),
-        scale.offerings * scale.prices_per_offering,
+        "id offering_id effective_from effective_to input_per_mtok output_per_mtok off_peak "
+        "cached_input_per_mtok note retrieved_at source_url source_note created_at updated_at",
+        ((*row, None, "", None, "", "synthetic", *stamps) for row in price_rows()),
+        scale.price_points,
     )
 
     def probe_rows() -> Iterator[tuple]:
-        span = 7 * 24 * 3600
+        """Rounds every 30 minutes, newest first, one result per probe-enabled offering per round."""
         for i in range(scale.probes):
+            round_, offering = divmod(i, scale.probed_offerings)
             ok = rng.random() > 0.03
             ttft = rng.lognormvariate(6, 0.5) if ok else None
-            started = now - datetime.timedelta(seconds=rng.randrange(span))
+            started = now - PROBE_INTERVAL * round_ - datetime.timedelta(seconds=rng.randrange(60))
             yield (
-                i % scale.probed_offerings + 1,
+                i + 1,
+                offering + 1,
                 started,
                 ok,
                 "" if ok else "http_5xx",
@@ -275,29 +246,23 @@ def seed(scale: Scale, *, seed_value: int = 7, progress: bool = True) -> dict[st
 
     load(
         "benchmarks_proberesult",
-        [
-            "offering_id",
-            "started_at",
-            "ok",
-            "error_kind",
-            "http_status",
-            "ttft_ms",
-            "total_ms",
-            "input_tokens",
-            "output_tokens",
-            "output_tokens_per_s",
-        ],
+        "id offering_id started_at ok error_kind http_status ttft_ms total_ms input_tokens output_tokens "
+        "output_tokens_per_s",
         probe_rows(),
         scale.probes,
     )
     with connection.cursor() as cursor:
+        for table in TABLES:  # rows came with their ids: move each sequence past them
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"
+            )
         cursor.execute(f"ANALYZE {', '.join(TABLES)}")
     return counts
 
 
 def _copy(table: str, columns: list[str], rows: Iterable[tuple], *, total: int, progress: bool) -> int:
     written = 0
-    bar = tqdm(total=total, desc=f"seed {table}", unit="row", disable=not progress, leave=False)
+    bar = tqdm(total=total, desc=f"seed {table}", unit="row", disable=not progress, leave=False, mininterval=0.5)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)

@@ -1,100 +1,75 @@
-"""Benchmark the price refresh: a 5,000-entry upstream, first run and unchanged re-run, on PostgreSQL.
+"""The price refresh at scale: a 5,000-entry upstream, first run and unchanged re-run, through the real adapters
+fetching from a local HTTP server (so the timings include the fetch, parsing, matching and the writes).
 
-    python -m perf.bench_refresh            # targets: first run < 10 s, unchanged re-run < 3 s with zero writes
-
-Uses its own database (PERF_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/fg_perf_refresh), created
-fresh and dropped at the end (`--keep` keeps it). The upstreams are served by a local HTTP server, so the timings
-include the HTTP fetch, parsing, matching and the writes. Prints JSON.
-
-- openrouter: 5,000 catalogue entries; 2,250 match existing openrouter offerings (half of them at a new price),
-  2,250 match a model alias (an offering is created), 500 are unknown.
+- openrouter: 5,000 catalogue entries; 2,250 match existing openrouter offerings (half at a new price), 2,250 match
+  a model alias (an offering is created), 500 are unknown.
 - litellm: 5,000 entries shaped like the real file (most for hosts we do not track, or not chat); 1,000 match
-  first-party offerings (half of them at a new price).
+  first-party offerings (half at a new price).
+
+Its registry rows are added once to the seeded registry; each repetition then runs inside a transaction that is
+rolled back, so every first run starts from the same state.
 """
 
-import argparse
-import json
-import os
-import sys
+import datetime
 import time
 from decimal import Decimal
-from urllib.parse import urlparse
 
-import psycopg
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
-os.environ.setdefault("PERF_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fg_perf_refresh")
-os.environ.pop("REDIS_URL", None)  # the benchmark needs no Redis; leave everyone's Redis alone
-
-from perf.db import use_perf_database
+from perf.figures import Figure, figure
 
 ENTRIES = 5_000
-DAY = "2026-11-28"
+SOURCES = ("openrouter", "litellm")
+URL_SETTINGS = {"openrouter": "OPENROUTER_MODELS_URL", "litellm": "LITELLM_PRICES_URL"}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--keep", action="store_true", help="keep the perf database afterwards")
-    args = parser.parse_args()
-    url = use_perf_database(fresh=True)
-    try:
-        import django
-
-        django.setup()
-        results = {"database": urlparse(url).path.lstrip("/"), "entries": ENTRIES, "sources": {}}
-        from tests.upstream import Upstream
-
-        upstream = Upstream()
-        try:
-            results["sources"]["openrouter"] = bench("openrouter", upstream, seed_openrouter)
-            results["sources"]["litellm"] = bench("litellm", upstream, seed_litellm)
-        finally:
-            upstream.close()
-        print(json.dumps(results, indent=2))
-    finally:
-        if not args.keep:
-            drop(url)
+def serve_upstreams(upstream) -> dict[str, str]:
+    """Add the fixtures' registry rows and serve both documents; returns source -> URL (for the Celery worker)."""
+    urls = {}
+    for source, build in (("openrouter", seed_openrouter), ("litellm", seed_litellm)):
+        urls[source] = upstream.serve_json(f"/{source}.json", build())
+        setattr(settings, URL_SETTINGS[source], urls[source])
+    return urls
 
 
-def bench(source: str, upstream, seed) -> dict:
-    import datetime
-
-    from django.conf import settings
-    from django.db import connection
-
+def measure(*, repeat: int) -> list[Figure]:
     from pricing.services import price_refresh_from_source
 
-    document = seed()
-    body = json.dumps(document).encode()
-    path = f"/{source}.json"
-    upstream.serve_json(path, document)
-    setattr(settings, "OPENROUTER_MODELS_URL" if source == "openrouter" else "LITELLM_PRICES_URL", upstream.url(path))
-    day = datetime.date.fromisoformat(DAY)
-    connection.close()
+    today = timezone.now().date()
+    figures = []
+    for source in SOURCES:
+        first_s, rerun_s, first, rerun_writes = [], [], None, set()
+        for _ in range(repeat):
+            with transaction.atomic():
+                before = _rows()
+                start = time.perf_counter()
+                run = price_refresh_from_source(source=source, today=today)
+                first_s.append(time.perf_counter() - start)
+                after_first = _rows()
+                start = time.perf_counter()
+                again = price_refresh_from_source(source=source, today=today)
+                rerun_s.append(time.perf_counter() - start)
+                rerun_writes.add(sum(_rows()[k] - after_first[k] for k in after_first))
+                first = {
+                    "run": _counts(run),
+                    "rows_written": {k: after_first[k] - before[k] for k in before},
+                    "rerun": _counts(again),
+                }
+                transaction.set_rollback(True)  # the next repetition's first run starts from the same rows
+        figures.append(
+            figure(f"refresh {source}: 5,000 entries, first run", first_s, unit="s", digits=3, limit=10, **first)
+        )
+        fig = figure(f"refresh {source}: unchanged re-run", rerun_s, unit="s", digits=3, limit=3)
+        fig.extra["rows_written"] = max(rerun_writes)
+        fig.target = "< 3 s, writing nothing"
+        fig.passed = fig.passed and max(rerun_writes) == 0
+        figures.append(fig)
+    return figures
 
-    before = rows()
-    started = time.perf_counter()
-    first = price_refresh_from_source(source=source, today=day)
-    first_s = time.perf_counter() - started
-    after_first = rows()
 
-    started = time.perf_counter()
-    again = price_refresh_from_source(source=source, today=day)
-    rerun_s = time.perf_counter() - started
-    after_rerun = rows()
-    rerun_writes = sum(after_rerun[k] - after_first[k] for k in after_rerun)
-    return {
-        "payload_bytes": len(body),
-        "first_run_s": round(first_s, 3),
-        "first_run": counts(first),
-        "rows_written_first_run": {k: after_first[k] - before[k] for k in before},
-        "rerun_s": round(rerun_s, 3),
-        "rerun": counts(again),
-        "rerun_rows_written": rerun_writes,
-        "targets_met": first_s < 10 and rerun_s < 3 and rerun_writes == 0,
-    }
-
-
-def counts(run) -> dict:
+def _counts(run) -> dict:
     return {
         "status": run.status,
         "created": run.created_count,
@@ -105,7 +80,7 @@ def counts(run) -> dict:
     }
 
 
-def rows() -> dict[str, int]:
+def _rows() -> dict[str, int]:
     from models_registry.models import AIModel
     from pricing.models import Offering, PricePoint
 
@@ -114,27 +89,31 @@ def rows() -> dict[str, int]:
         "pricepoint_history": PricePoint.history.count(),
         "offering": Offering.objects.count(),
         "offering_history": Offering.history.count(),
-        "aimodel": AIModel.objects.count(),
         "aimodel_history": AIModel.history.count(),
     }
 
 
-def _registry_base():
-    from models_registry.models import Lab
-    from pricing.models import Provider
+def _price(i: int) -> Decimal:
+    """A deterministic list price in USD per million tokens, 0.1 .. 10.0."""
+    return Decimal(1 + (i * 37) % 100) / 10
 
-    lab, _ = Lab.objects.get_or_create(slug="perf-lab", defaults={"name": "Perf Lab", "country": "US"})
-    return lab, Provider
+
+def _per_token(per_mtok: Decimal) -> str:
+    return f"{(per_mtok / 1_000_000).normalize():f}"
+
+
+def _known_since() -> datetime.date:
+    return timezone.now().date() - datetime.timedelta(days=58)
 
 
 def seed_openrouter() -> dict:
-    """5,000 catalogue entries and the registry they partly match."""
-    from models_registry.models import AIModel
-    from pricing.models import Offering, PricePoint
+    """The openrouter provider, 4,500 models (half with an openrouter offering and a price) and the catalogue."""
+    from models_registry.models import AIModel, Lab
+    from pricing.models import Offering, PricePoint, Provider
 
-    lab, provider_model = _registry_base()
-    openrouter, _ = provider_model.objects.get_or_create(
-        slug="openrouter", defaults={"name": "OpenRouter", "country": "US", "base_url": "https://openrouter.ai/api/v1"}
+    lab = Lab.objects.create(slug="refresh-lab", name="Refresh Lab", country="US")
+    openrouter = Provider.objects.create(
+        slug="openrouter", name="OpenRouter", country="US", base_url="https://openrouter.ai/api/v1"
     )
     matched_by_id, matched_by_alias = 2_250, 2_250
     models = AIModel.objects.bulk_create(
@@ -154,7 +133,7 @@ def seed_openrouter() -> dict:
     PricePoint.objects.bulk_create(
         PricePoint(
             offering=o,
-            effective_from="2026-10-01",
+            effective_from=_known_since(),
             input_per_mtok=_price(i),
             output_per_mtok=4 * _price(i),
             cached_input_per_mtok=_price(i) / 10,
@@ -197,10 +176,10 @@ def seed_litellm() -> dict:
     others = ["azure", "bedrock", "vertex_ai-language-models", "groq", "together_ai", "fireworks_ai", "ollama"]
     providers = {}
     for name in mapped:
-        lab, _ = Lab.objects.get_or_create(slug=f"{name}-lab", defaults={"name": name, "country": "US"})
-        providers[name] = Provider.objects.get_or_create(
-            slug=name, defaults={"name": name, "country": "US", "lab": lab, "base_url": f"https://api.{name}.test"}
-        )[0]
+        lab = Lab.objects.create(slug=f"{name}-lab", name=name, country="US")
+        providers[name] = Provider.objects.create(
+            slug=name, name=name, country="US", lab=lab, base_url=f"https://api.{name}.test"
+        )
     document = {"sample_spec": {"input_cost_per_token": 0.0, "litellm_provider": "one of ...", "mode": "chat"}}
     known = []
     for i in range(ENTRIES - 1):
@@ -251,7 +230,7 @@ def seed_litellm() -> dict:
     PricePoint.objects.bulk_create(
         PricePoint(
             offering=o,
-            effective_from="2026-10-01",
+            effective_from=_known_since(),
             input_per_mtok=_price(i) * (Decimal("1.25") if n % 2 else 1),  # half will change
             output_per_mtok=4 * _price(i) * (Decimal("1.25") if n % 2 else 1),
             cached_input_per_mtok=_price(i) / 10,
@@ -259,25 +238,3 @@ def seed_litellm() -> dict:
         for n, (o, (_, _, i)) in enumerate(zip(offerings, known, strict=True))
     )
     return document
-
-
-def _price(i: int) -> Decimal:
-    """A deterministic list price in USD per million tokens, 0.1 .. 10.0."""
-    return Decimal(1 + (i * 37) % 100) / 10
-
-
-def _per_token(per_mtok: Decimal) -> str:
-    return f"{(per_mtok / 1_000_000).normalize():f}"
-
-
-def drop(url: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    parsed = urlparse(url)
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
-
-
-if __name__ == "__main__":
-    sys.exit(main())
