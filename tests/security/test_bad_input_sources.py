@@ -196,15 +196,30 @@ def feeds(db, upstream, settings, fast_retries):
     return upstream
 
 
+def natural_columns(model, prefix: str = "") -> list[str]:
+    """The columns that say what a row is without its database ids: a related row by its slug, or (an offering)
+    by its own such columns. Ids are no good here: PostgreSQL sequences do not roll back with a savepoint."""
+    if prefix and any(f.name == "slug" for f in model._meta.fields):
+        return [f"{prefix}slug"]
+    names = []
+    for field in model._meta.concrete_fields:
+        if field.attname in VOLATILE or field.related_model is SourceRun:
+            continue
+        if field.is_relation:
+            names += natural_columns(field.related_model, f"{prefix}{field.name}__")
+        else:
+            names.append(f"{prefix}{field.name}")
+    return names
+
+
 def registry_state() -> dict[str, list]:
-    """Every registry row without its volatile columns (ids, timestamps, the run that wrote it)."""
+    """Every registry row by its natural columns (no ids, timestamps or the run that wrote it)."""
     state = {}
     for model in apps.get_models():
         opts = model._meta
         if opts.app_label not in REGISTRY_APPS or model.__name__.startswith("Historical") or model is SourceRun:
             continue
-        names = [f.attname for f in opts.concrete_fields if f.attname not in VOLATILE]
-        state[opts.label] = sorted(map(repr, model.objects.values_list(*names)))
+        state[opts.label] = sorted(map(repr, model.objects.values_list(*natural_columns(model))))
     return state
 
 
