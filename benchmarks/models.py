@@ -108,7 +108,11 @@ class ProbeResult(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["offering", "-started_at"], name="probe_offering_recent")]
+        indexes = [
+            models.Index(fields=["offering", "-started_at"], name="probe_offering_recent"),
+            # The API list's order (newest first, id as tie-breaker), the status windows and the prune.
+            models.Index(fields=["-started_at", "id"], name="probe_recent"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ok=False) | Q(error_kind=""), name="proberesult_ok_has_no_error"),
         ]

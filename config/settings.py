@@ -190,6 +190,16 @@ DEFAULT_PERIODIC_TASKS: dict[str, dict] = {
     },
 }
 
+# Recompute the dashboards' default analytics on a worker after each data change (dashboards/warming.py), so
+# visitors read them from the cache. On by default when there is a worker (REDIS_URL); eager mode would compute
+# them inside the request that saved.
+ANALYTICS_CACHE_WARM = env("ANALYTICS_CACHE_WARM", bool(REDIS_URL), cast=bool)
+DEFAULT_PERIODIC_TASKS["analytics-cache-warm"] = {  # daily at 00:01 UTC, when the default as_of (today) moves
+    "task": "dashboards.tasks.warm_analytics_cache",
+    "crontab": {"minute": "1", "hour": "0"},
+    "expires": 60 * 60,
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "models_registry.api.authentication.ApiTokenAuthentication",

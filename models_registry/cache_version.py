@@ -10,8 +10,12 @@ import time
 
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 
 DATA_VERSION_KEY = "registry:data-version"
+
+# Sent after the version moved (after commit). dashboards.warming listens: it recomputes the default pages.
+data_changed = Signal()
 
 
 def data_version() -> int:
@@ -35,6 +39,7 @@ def _bump() -> None:
     except ValueError:  # no version yet (or evicted): any fresh one differs from the old
         if not cache.add(DATA_VERSION_KEY, time.time_ns(), timeout=None):
             cache.incr(DATA_VERSION_KEY)
+    data_changed.send(sender=None)
 
 
 def registry_data_changed() -> None:

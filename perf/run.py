@@ -192,6 +192,7 @@ def web_phases(phases, plan: Plan, env, worker, memory: list, *, browser: bool) 
                 repeat_cold=plan.page_cold,
                 repeat_warm=plan.page_warm,
                 browser_runs=plan.browser if browser else 0,
+                wait_warmed=(lambda: wait_warmed(worker)) if worker is not None else None,
             )
         if "load" in phases:
             from perf import load
@@ -268,6 +269,20 @@ def probe_phases(phases, plan: Plan, worker, memory: list, upstream) -> list:
                 )
             )
     return figures
+
+
+def wait_warmed(worker, timeout: float = 120) -> None:
+    """Until the warm queued by a data change has started (its pending flag cleared) and the worker is idle."""
+    from django.core.cache import cache
+
+    from dashboards.warming import PENDING_KEY
+
+    deadline = time.monotonic() + timeout
+    while cache.get(PENDING_KEY) is not None:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the Celery worker never started the analytics warm")
+        time.sleep(0.05)
+    wait_idle(worker, timeout=timeout)
 
 
 def wait_idle(worker, timeout: float = 120) -> None:

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import BooleanField, DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 
 from pricing.models import Offering, PricePoint, Provider
 
@@ -46,9 +46,14 @@ def prices_in_force(prices: QuerySet[PricePoint], *, day: datetime.date) -> Quer
     with `effective_from <= day` and `effective_to` empty or > day, the latest `effective_from`
     (unique per offering and off-peak flag, so there is never a tie).
     """
-    in_force = PricePoint.objects.filter(effective_from__lte=day).filter(
-        Q(effective_to__isnull=True) | Q(effective_to__gt=day)
+    in_force = Q(effective_from__lte=day) & (Q(effective_to__isnull=True) | Q(effective_to__gt=day))
+    # "No later point of the same offering and flag is in force": an anti-join the planner estimates well,
+    # where "pk = (latest point's pk)" was a correlated subquery per row, estimated at 0.5% of the rows.
+    superseded = PricePoint.objects.filter(
+        in_force,
+        offering=OuterRef("offering"),
+        off_peak=OuterRef("off_peak"),
+        effective_from__gt=OuterRef("effective_from"),
     )
-    latest = in_force.filter(offering=OuterRef("offering"), off_peak=OuterRef("off_peak")).order_by("-effective_from")
     live = Offering.objects.live_on(day).values("pk")
-    return prices.filter(pk=Subquery(latest.values("pk")[:1]), offering__in=live)
+    return prices.filter(in_force, ~Exists(superseded), offering__in=live)

@@ -32,6 +32,12 @@ def _login_rate_limit_off(settings):
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def _analytics_cache_warm_off(settings):
+    """No warm task queued by every committed write; tests/dashboards/test_warming.py switches it on."""
+    settings.ANALYTICS_CACHE_WARM = False
+
+
 @pytest.fixture
 def reference_data(db):
     """The shipped reference data, loaded by the real loader."""

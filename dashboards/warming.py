@@ -1,0 +1,69 @@
+"""Compute the dashboards' default analytics after each data change, so that no visitor waits for them.
+
+At the issue's scale (20,000 models, 200,000 scores) the overview page's three analytics answers take seconds to
+compute and milliseconds to read from the cache. Every data change makes the cache unreachable (the data version
+moves), so after each change a Celery task computes the default views' answers again under the new version.
+
+Queued by `queue_cache_warm` (connected to `models_registry.cache_version.data_changed` in dashboards.apps) when
+ANALYTICS_CACHE_WARM is on (by default when REDIS_URL is set, i.e. a worker exists), and daily just after 00:00
+UTC, when the default `as_of` (today) changes the keys. A burst of changes queues one task: a flag in the cache
+marks one as pending until it starts.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import QueryDict
+from django.utils.http import urlencode
+
+from dashboards.queries import analytics_report
+from dashboards.selectors import default_benchmark_slug
+
+logger = logging.getLogger(__name__)
+
+PENDING_KEY = "analytics:warm-pending"
+PENDING_SECONDS = 10 * 60  # a lost task (worker gone) blocks new ones no longer than this
+QUEUE_DELAY_SECONDS = 1  # lets a burst of commits settle into one version first
+
+
+def default_queries() -> list[tuple[str, dict[str, str]]]:
+    """The analytics queries of the pages as a visitor first sees them: `/`, `/gap/<default>/` and `/costs/`.
+
+    Parameters exactly as the views pass them (dashboards/views.py), so the cache keys are the same.
+    """
+    benchmark = default_benchmark_slug()
+    if benchmark is None:
+        return []
+    one = {"benchmark": benchmark}
+    return [
+        ("summary", {}),
+        ("gap", one),
+        ("gap", {**one, "a": "CN", "b": "US"}),  # the gap page's other direction
+        ("cost-ratio", one),
+        ("price-performance", {**one, "countries": "US,CN"}),
+    ]
+
+
+def warm_default_queries() -> int:
+    """Compute (or find cached) every default query under the current data version; returns how many."""
+    cache.delete(PENDING_KEY)  # a change from now on queues another warm
+    queries = default_queries()
+    for endpoint, params in queries:
+        analytics_report(endpoint, QueryDict(urlencode(params)))
+    return len(queries)
+
+
+def queue_cache_warm(**kwargs) -> None:
+    """Receiver of `data_changed`: queue one warm task unless one is already pending."""
+    if not settings.ANALYTICS_CACHE_WARM:
+        return
+    if not cache.add(PENDING_KEY, 1, PENDING_SECONDS):  # pending already, or the cache is down
+        return
+    from dashboards.tasks import warm_analytics_cache
+
+    try:
+        warm_analytics_cache.apply_async(countdown=QUEUE_DELAY_SECONDS)
+    except Exception:  # the broker is down: the pages compute on demand, as without warming
+        cache.delete(PENDING_KEY)
+        logger.warning("could not queue the analytics cache warm", exc_info=True)

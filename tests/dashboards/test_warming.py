@@ -1,0 +1,67 @@
+"""After a data change a worker recomputes the default pages' analytics, so visitors read them from the cache."""
+
+import re
+import time
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from dashboards.warming import PENDING_KEY, default_queries, warm_default_queries
+from models_registry.cache_version import data_version
+from pricing.models import PricePoint
+
+PAGES = ["/", "/gap/gpqa-diamond/", "/costs/"]
+
+
+def queries_of(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PAGES)
+def test_a_warmed_cache_holds_everything_the_default_page_reads(reference_data, client, url):
+    cold = queries_of(client, url)  # computes its analytics and caches them
+    fully_cached = queries_of(client, url)
+    assert fully_cached < cold
+
+    cache.clear()
+    assert warm_default_queries() == len(default_queries()) == 5
+
+    assert queries_of(client, url) == fully_cached
+
+
+@pytest.mark.django_db
+def test_no_benchmark_means_nothing_to_warm():
+    assert default_queries() == []
+    assert warm_default_queries() == 0
+
+
+def analytics_keys() -> list[str]:
+    """The analytics entries cached under the current data version."""
+    return cache.keys(f"analytics:{data_version()}:*")
+
+
+@pytest.mark.slow
+def test_a_burst_of_committed_changes_is_warmed_once_by_the_worker(
+    reference_data, settings, celery_worker_process, tmp_path
+):
+    settings.ANALYTICS_CACHE_WARM = True
+    before = data_version()
+    points = list(PricePoint.objects.order_by("pk")[:5])
+    for point in points:  # five commits, five version bumps within a few milliseconds
+        with transaction.atomic():
+            point.note = f"{point.note} (checked)".strip()
+            point.save()
+    assert data_version() >= before + len(points)
+
+    deadline = time.monotonic() + 90
+    while len(analytics_keys()) < len(default_queries()) or cache.get(PENDING_KEY) is not None:
+        assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()[-3000:]
+        time.sleep(0.2)
+    log = (tmp_path / "worker.log").read_text()
+    received = re.findall(r"Task dashboards\.tasks\.warm_analytics_cache\[[^\]]+\] received", log)
+    assert 1 <= len(received) < len(points), log[-3000:]
