@@ -129,23 +129,22 @@ def summary_report(
     metrics = {benchmark_id: metric for benchmark_id, metric in metrics.items() if metric}
     scores = benchmark_scores_frame(metrics=metrics, countries=[a, b], as_of=as_of, evaluated_by=evaluated_by)
     prices = offering_prices_frame(countries=[a, b], as_of=as_of)
-    by_benchmark = dict(tuple(scores.groupby("benchmark_id", sort=False)))
+    # Once for every benchmark, not once per benchmark: the scores used and each model's price at as_of.
+    used = payloads.scores_used_at(scores, as_of=as_of, evaluated_by=evaluated_by)
+    now = payloads.model_prices_now(prices, as_of=as_of, providers=providers, include_off_peak=include_off_peak)
+    by_benchmark = dict(tuple(used.groupby("benchmark_id", sort=False)))
     rows = []
     for benchmark in benchmarks:
         if benchmark.id not in by_benchmark:
             continue
         row = payloads.summary_row(
             by_benchmark[benchmark.id],
-            prices,
-            benchmark_id=benchmark.id,
+            now,
             metric=metrics[benchmark.id],
             a=a,
             b=b,
             as_of=as_of,
-            evaluated_by=evaluated_by,
             higher_is_better=benchmark.higher_is_better,
-            providers=providers,
-            include_off_peak=include_off_peak,
         )
         if row is not None:
             rows.append({"benchmark": benchmark.slug, **row})

@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 
 from dashboards.queries import analytics_report
 from dashboards.selectors import default_benchmark_slug
+from models_registry.cache_version import REGISTRY
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +55,9 @@ def warm_default_queries() -> int:
     return len(queries)
 
 
-def queue_cache_warm(**kwargs) -> None:
-    """Receiver of `data_changed`: queue one warm task unless one is already pending."""
-    if not settings.ANALYTICS_CACHE_WARM:
+def queue_cache_warm(scope: str, **kwargs) -> None:
+    """Receiver of `data_changed`: after a registry change, queue one warm task unless one is already pending."""
+    if scope != REGISTRY or not settings.ANALYTICS_CACHE_WARM:
         return
     if not cache.add(PENDING_KEY, 1, PENDING_SECONDS):  # pending already, or the cache is down
         return

@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import BooleanField, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 
+from models_registry.selectors import whole_row_and
 from pricing.models import Offering, PricePoint, Provider
 
 
@@ -34,8 +35,18 @@ def price_list() -> QuerySet[PricePoint]:
         (3 * F("input_per_mtok") + F("output_per_mtok")) / 4,
         output_field=DecimalField(max_digits=16, decimal_places=8),
     )
-    return PricePoint.objects.select_related("offering__model__lab", "offering__provider").annotate(
-        first_party=_first_party("offering__"), blended=blended
+    output = whole_row_and(
+        PricePoint,
+        "offering__provider_model_id",
+        "offering__model__slug",
+        "offering__model__lab__country",
+        "offering__provider__slug",
+        "offering__provider__lab",  # with the model's lab: is_first_party
+    )
+    return (
+        PricePoint.objects.select_related("offering__model__lab", "offering__provider")
+        .only(*output)
+        .annotate(first_party=_first_party("offering__"), blended=blended)
     )
 
 

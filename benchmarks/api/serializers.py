@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from benchmarks.models import Benchmark, BenchmarkScore, ProbeResult
 from models_registry.api.serializers import SOURCE_FIELDS, STAMPS
-from models_registry.api.serializing import ModelCleanSerializer, SlugRelation
+from models_registry.api.serializing import ApiModelSerializer, ModelCleanSerializer, SlugRelation
 from models_registry.models import AIModel
 
 
@@ -63,7 +63,7 @@ class BenchmarkScoreSerializer(ModelCleanSerializer):
         return score.evaluated_by == score.model.lab.slug
 
 
-class ProbeResultSerializer(serializers.ModelSerializer):
+class ProbeResultSerializer(ApiModelSerializer):
     """One live call to an offering's endpoint (read-only)."""
 
     model = serializers.CharField(source="offering.model.slug", read_only=True, help_text="Model slug.")

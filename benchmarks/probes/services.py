@@ -31,6 +31,7 @@ from benchmarks.probes.guard import Resolver, allowed_host_set, url_refusal
 from benchmarks.probes.runner import ProbeJob, RoundResult, probe_round
 from benchmarks.probes.selectors import probe_target_list
 from benchmarks.probes.tasks import probe_offerings as probe_offerings_task
+from models_registry.cache_version import probe_results_changed
 from models_registry.validators import API_KEY_ENV_SUFFIX, is_api_key_env_name
 from pricing.models import Offering
 
@@ -154,6 +155,7 @@ def _store(targets: Sequence[ProbeTarget], outcomes: Sequence[ProbeOutcome]) -> 
         if t.offering_id in existing
     ]
     ProbeResult.objects.bulk_create(rows)
+    probe_results_changed()
     stored = iter(rows)
     return [
         ProbeRecord(target=t, outcome=o, result=next(stored) if t.offering_id in existing else None)
@@ -193,5 +195,6 @@ def probe_results_prune(*, retention_days: int | None = None, batch_size: int = 
         if not ids:
             break
         deleted += ProbeResult.objects.filter(id__in=ids).delete()[0]
+        probe_results_changed()
     logger.info("probe results pruned: %d older than %d days", deleted, days)
     return deleted

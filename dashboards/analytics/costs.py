@@ -34,6 +34,12 @@ def cheapest_capable(
     capable = used[reaches(used["value"], threshold, higher_is_better=higher_is_better)]
     capable_prices = prices[prices["model_id"].isin(capable["model_id"])]
     priced = model_prices_at(capable_prices, dates, providers=providers, include_off_peak=include_off_peak)
+    return cheapest_priced(capable, priced, higher_is_better=higher_is_better)
+
+
+def cheapest_priced(capable: pd.DataFrame, priced: pd.DataFrame, *, higher_is_better: bool = True) -> pd.DataFrame:
+    """Per country and date of `priced` (model prices, MODEL_PRICE_COLUMNS), the cheapest of the `capable` models
+    (scores used) released by then (CHEAPEST_COLUMNS). Equal prices go to the better score, then the first slug."""
     rows = priced.merge(capable[["model_id", "model", "country", "release_date", "value"]], on="model_id")
     rows = rows[rows["release_date"] <= rows["date"]]
     rows = rows.assign(_signed=signed(rows["value"], higher_is_better)).sort_values(
@@ -43,22 +49,13 @@ def cheapest_capable(
 
 
 def default_threshold(
-    used: pd.DataFrame,
-    prices: pd.DataFrame,
-    *,
-    a: str,
-    b: str,
-    as_of: date,
-    higher_is_better: bool = True,
-    providers: Providers = "first_party",
-    include_off_peak: bool = False,
+    used: pd.DataFrame, priced_now: pd.DataFrame, *, a: str, b: str, higher_is_better: bool = True
 ) -> float | None:
     """The level both sides can buy: the weaker of the two countries' best scores at `as_of` among models
-    that have a price at `as_of`. None if either side has no priced, scored model."""
+    that have a price at `as_of` (`priced_now`: model_prices_at(prices, [as_of])). None if either side has no
+    priced, scored model."""
     used = used[used["country"].isin([a, b])]
-    prices = prices[prices["model_id"].isin(used["model_id"])]
-    priced = model_prices_at(prices, [day(as_of)], providers=providers, include_off_peak=include_off_peak)
-    candidates = used[used["model_id"].isin(priced["model_id"])]
+    candidates = used[used["model_id"].isin(priced_now["model_id"])]
     best = signed(candidates["value"], higher_is_better).groupby(candidates["country"]).max()
     if a not in best.index or b not in best.index:
         return None
@@ -146,31 +143,23 @@ def cost_series(
 
 def cost_at(
     used: pd.DataFrame,
-    prices: pd.DataFrame,
+    priced_now: pd.DataFrame,
     *,
     a: str,
     b: str,
     as_of: date,
     threshold: float | None,
     higher_is_better: bool = True,
-    providers: Providers = "first_party",
-    include_off_peak: bool = False,
 ) -> dict:
     """Both sides' cost of capability at `as_of` alone (a COST_COLUMNS row as a dict), even when a side
-    has none."""
+    has none. `priced_now`: each model's price at `as_of`, model_prices_at(prices, [as_of])."""
     cutoff = day(as_of)
     row = {"date": cutoff, "a_price": None, "a_model": None, "b_price": None, "b_model": None, "ratio": None}
     if threshold is None:
         return row
-    cheapest = cheapest_capable(
-        used[used["country"].isin([a, b])],
-        prices,
-        [cutoff],
-        threshold=threshold,
-        higher_is_better=higher_is_better,
-        providers=providers,
-        include_off_peak=include_off_peak,
-    )
+    used = used[used["country"].isin([a, b])]
+    capable = used[reaches(used["value"], threshold, higher_is_better=higher_is_better)]
+    cheapest = cheapest_priced(capable, priced_now, higher_is_better=higher_is_better)
     for side, country in (("a", a), ("b", b)):
         own = cheapest[cheapest["country"] == country]
         if len(own):

@@ -14,7 +14,7 @@ from dashboards.analytics.frontier import frontier_steps
 from dashboards.analytics.gap import gap_at, gap_series
 from dashboards.analytics.lags import catch_up_lags
 from dashboards.analytics.price_performance import price_performance
-from dashboards.analytics.prices import Providers
+from dashboards.analytics.prices import Providers, model_prices_at
 from dashboards.analytics.scores import scores_used
 from dashboards.analytics.visibility import day, prices_known, scores_known
 
@@ -96,6 +96,11 @@ def used_scores(
 ) -> pd.DataFrame:
     """The scores used at `as_of` on one benchmark and metric."""
     scores = scores[(scores["benchmark_id"] == benchmark_id) & (scores["metric"] == metric)]
+    return scores_used_at(scores, as_of=as_of, evaluated_by=evaluated_by)
+
+
+def scores_used_at(scores: pd.DataFrame, *, as_of: date, evaluated_by: str | None) -> pd.DataFrame:
+    """The scores used at `as_of`, one per (model, benchmark, metric) in `scores`."""
     return scores_used(scores_known(scores, as_of=as_of, evaluated_by=evaluated_by))
 
 
@@ -162,9 +167,12 @@ def cost_body(
         "providers": providers,
         "include_off_peak": include_off_peak,
     }
+    now = model_prices_now(prices, as_of=as_of, providers=providers, include_off_peak=include_off_peak)
     if threshold is None:
-        threshold = default_threshold(used, prices, **options)
-    current = pd.DataFrame([cost_at(used, prices, threshold=threshold, **options)])
+        threshold = default_threshold(used, now, a=a, b=b, higher_is_better=higher_is_better)
+    current = pd.DataFrame(
+        [cost_at(used, now, a=a, b=b, as_of=as_of, threshold=threshold, higher_is_better=higher_is_better)]
+    )
     return {
         "threshold": threshold,
         "current": records(current, COST_KINDS)[0],
@@ -172,37 +180,27 @@ def cost_body(
     }
 
 
+def model_prices_now(
+    prices: pd.DataFrame, *, as_of: date, providers: Providers, include_off_peak: bool
+) -> pd.DataFrame:
+    """Each model's price at `as_of` as known that day (MODEL_PRICE_COLUMNS): what the default threshold and
+    the current cost read. Computed once per request, not once per benchmark."""
+    known = prices_known(prices, as_of=as_of)
+    return model_prices_at(known, [day(as_of)], providers=providers, include_off_peak=include_off_peak)
+
+
 def summary_row(
-    scores: pd.DataFrame,
-    prices: pd.DataFrame,
-    *,
-    benchmark_id: int,
-    metric: str,
-    a: str,
-    b: str,
-    as_of: date,
-    evaluated_by: str | None,
-    higher_is_better: bool,
-    providers: Providers,
-    include_off_peak: bool,
+    used: pd.DataFrame, priced_now: pd.DataFrame, *, metric: str, a: str, b: str, as_of: date, higher_is_better: bool
 ) -> dict | None:
-    """The headline numbers of one benchmark at `as_of`, or None unless both countries have scores on it."""
-    used = used_scores(scores, benchmark_id=benchmark_id, metric=metric, as_of=as_of, evaluated_by=evaluated_by)
+    """The headline numbers of one benchmark at `as_of`, or None unless both countries have scores on it.
+
+    `used`: the benchmark's scores used at `as_of` (scores_used_at); `priced_now`: model_prices_now."""
     if not {a, b} <= set(used["country"]):
         return None
     steps = frontier_steps(used, higher_is_better=higher_is_better)
     gap = records(gap_at(steps, [day(as_of)], a=a, b=b, higher_is_better=higher_is_better), GAP_KINDS)[0]
-    prices = prices_known(prices, as_of=as_of)
-    options = {
-        "a": a,
-        "b": b,
-        "as_of": as_of,
-        "higher_is_better": higher_is_better,
-        "providers": providers,
-        "include_off_peak": include_off_peak,
-    }
-    threshold = default_threshold(used, prices, **options)
-    cost = cost_at(used, prices, threshold=threshold, **options)
+    threshold = default_threshold(used, priced_now, a=a, b=b, higher_is_better=higher_is_better)
+    cost = cost_at(used, priced_now, a=a, b=b, as_of=as_of, threshold=threshold, higher_is_better=higher_is_better)
     return {
         "metric": metric,
         "gap": gap["gap"],

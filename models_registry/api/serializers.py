@@ -1,7 +1,13 @@
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
-from models_registry.api.serializing import ModelCleanSerializer, OptionalSlugField, SlugRelation, StringListField
+from models_registry.api.serializing import (
+    ApiModelSerializer,
+    ModelCleanSerializer,
+    OptionalSlugField,
+    SlugRelation,
+    StringListField,
+)
 from models_registry.models import AIModel, Lab, SourceRun, TimelineEvent
 
 SOURCE_FIELDS = ["source_url", "source_note"]
@@ -68,7 +74,7 @@ class TimelineEventSerializer(CountryFieldMixin, ModelCleanSerializer):
         fields = ["id", "date", "title", "kind", "country", *SOURCE_FIELDS, *STAMPS]
 
 
-class SourceRunSerializer(serializers.ModelSerializer):
+class SourceRunSerializer(ApiModelSerializer):
     """One refresh of one upstream source (read-only)."""
 
     class Meta:

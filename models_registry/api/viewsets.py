@@ -103,7 +103,7 @@ class ApiViewSetMixin:
 
     def get_renderer_context(self):
         context = super().get_renderer_context()
-        if self.action == "list":
+        if self.action == "list" and self.is_csv_export():  # the CSV's columns; JSON needs no second serializer
             context["header"] = list(self.get_serializer().fields)
         return context
 

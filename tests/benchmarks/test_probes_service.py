@@ -277,14 +277,18 @@ def test_admin_action_probes_the_selected_offerings_after_commit(
     chosen = make_offering(probe_server.endpoint("chosen", Behaviour()))
     make_offering(probe_server.endpoint("other", Behaviour()))
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks() as callbacks:
         response = admin_client.post(
             reverse("admin:pricing_offering_changelist"),
             {"action": "probe_now", "_selected_action": [chosen.id]},
             follow=True,
         )
+    assert len(callbacks) == 1  # queued once the admin's transaction commits, not before
+    assert not ProbeResult.objects.exists()
 
-    assert len(callbacks) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        callbacks[0]()  # the commit: the (eager) task probes and stores
+
     assert "Queued probes of 1 offerings" in response.content.decode()
     assert list(ProbeResult.objects.values_list("offering_id", flat=True)) == [chosen.id]
     assert probe_server.requests_to("other") == []
