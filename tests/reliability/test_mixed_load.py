@@ -15,8 +15,8 @@ and probe rounds (against the local probe server) to the worker one after anothe
 - memory is flat: the RSS of each gunicorn worker and of the Celery worker is sampled every few seconds, and the
   median of the last quarter of the run may exceed the median of the second quarter (after warm-up: imports,
   pandas, connection pools) by less than RSS_GROWTH_MAX_MB and RSS_GROWTH_MAX_FRACTION. Steady processes stay
-  within 0.5-4 MB here; on this 2-core machine (about 18 req/s, some 500 requests per gunicorn worker between the
-  two quarters) a leak of about 30 KB per request crosses it.
+  within 0.5-4 MB here; on this shared 2-core machine (18-29 req/s, 500-900 requests per gunicorn worker between
+  the two quarters) a leak of 20-30 KB per request crosses it.
 
 Run it with `-s` to see the summary (requests, req/s, latencies, writes, tasks, RSS); failures carry it too.
 """
