@@ -128,6 +128,16 @@ class ApiModelViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
     """Full CRUD. A database refusal the validators missed (a race on a unique key) is a 400, not a 500;
     deleting a row that others still need (PROTECT) is a 409."""
 
+    def update(self, request, *args, **kwargs):
+        """PUT and PATCH read the row under a lock held until the request commits. The serializer validates and
+        saves the whole row, so without it two concurrent PATCHes of different fields would each write back the
+        other's field as it was when they read it, and one accepted write would be lost."""
+        with transaction.atomic():
+            lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            model = self.get_queryset().model
+            list(model._default_manager.select_for_update().filter(**{self.lookup_field: lookup}).values_list("pk"))
+            return super().update(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         self._save(serializer)
 
