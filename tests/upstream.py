@@ -33,6 +33,7 @@ class Answer:
     content_type: str = "application/json"
     delay: float = 0.0  # seconds to wait before answering (a timeout when longer than SOURCE_HTTP_TIMEOUT)
     drop: bool = False  # close the connection without a word (a connection error on the client)
+    trickle: float = 0.0  # seconds between the body's bytes: each arrives in time, the whole answer late
 
 
 class Upstream:
@@ -90,7 +91,13 @@ class Upstream:
                     self.send_header("Content-Type", answer.content_type)
                     self.send_header("Content-Length", str(len(answer.body)))
                     self.end_headers()
-                    self.wfile.write(answer.body)
+                    if answer.trickle:
+                        for position in range(len(answer.body)):
+                            self.wfile.write(answer.body[position : position + 1])
+                            self.wfile.flush()
+                            time.sleep(answer.trickle)
+                    else:
+                        self.wfile.write(answer.body)
                 except OSError:  # the client gave up first (a timeout test): nothing to tell it
                     pass
 

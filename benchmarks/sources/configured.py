@@ -135,7 +135,12 @@ class ConfiguredScoreSource:
 
 
 def parse_csv(text: str, config: ScoreSourceConfig) -> Batch[ScoreRecord]:
-    """Pure: CSV text (with a header row) in, validated records and refused rows out."""
+    """Pure: CSV text (with a header row) in, validated records and refused rows out.
+
+    A row with more or fewer fields than the header is refused whole: it is a line cut short (a truncated
+    download ends in one, e.g. `DeepSeek-R1,0.71` of `DeepSeek-R1,0.7128,...`) or shifted, so none of its
+    values can be trusted.
+    """
     try:
         reader = csv.DictReader(io.StringIO(text), strict=True)
         header = reader.fieldnames or []
@@ -145,7 +150,17 @@ def parse_csv(text: str, config: ScoreSourceConfig) -> Batch[ScoreRecord]:
         rows = [(f"row {reader.line_num}", row) for row in reader]
     except csv.Error as exc:
         raise SourceError(f"{config.name}: the CSV cannot be read ({exc})") from None
-    return _records(rows, config)
+    batch = _records([(where, row) for where, row in rows if _field_count(row) == len(header)], config)
+    for where, row in rows:
+        if _field_count(row) != len(header):
+            reason = f"{_field_count(row)} fields where the header has {len(header)} (a line cut short or shifted)"
+            batch.reject(_label(row, config, where), reason)
+    return batch
+
+
+def _field_count(row: dict) -> int:
+    """Fields on a csv.DictReader row: it fills the missing ones with None and files extras under the key None."""
+    return sum(1 for key, value in row.items() if key is not None and value is not None) + len(row.get(None, []))
 
 
 def parse_json(payload: Any, config: ScoreSourceConfig) -> Batch[ScoreRecord]:
@@ -165,13 +180,17 @@ def _records(rows: list[tuple[str, Any]], config: ScoreSourceConfig) -> Batch[Sc
         if not isinstance(row, dict):
             batch.reject(where, "record is not an object")
             continue
-        raw_model = row.get(config.mapping["model"])
         try:
             batch.records.append(_record(row, config))
         except RecordError as exc:
-            label = raw_model.strip() if isinstance(raw_model, str) and raw_model.strip() else where
-            batch.reject(label, str(exc))
+            batch.reject(_label(row, config, where), str(exc))
     return batch
+
+
+def _label(row: dict, config: ScoreSourceConfig, where: str) -> str:
+    """How a refused record is named on the run: its upstream model id, or where it is in the file."""
+    raw_model = row.get(config.mapping["model"])
+    return raw_model.strip() if isinstance(raw_model, str) and raw_model.strip() else where
 
 
 def _record(row: dict[str, Any], config: ScoreSourceConfig) -> ScoreRecord:

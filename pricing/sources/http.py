@@ -1,5 +1,6 @@
 """GET an upstream over HTTP with retries: exponential backoff with jitter on timeouts, connection errors,
-429 and 5xx; an immediate SourceError on other 4xx; a size ceiling so a runaway answer cannot fill memory.
+429 and 5xx; an immediate SourceError on other 4xx; a size ceiling so a runaway answer cannot fill memory,
+and a time limit per attempt so a trickling one cannot hold a worker.
 
 Attempts, delays, timeout and size come from settings (SOURCE_HTTP_*), so tests run fast.
 """
@@ -59,7 +60,11 @@ def http_get(url: str, *, sleep: Callable[[float], None] = time.sleep) -> bytes:
 
 
 def _get_once(client: httpx.Client, url: str) -> tuple[int, bytes]:
+    """One attempt. httpx's timeout bounds each wait for bytes, not the whole answer, so an upstream that
+    trickles its body (every byte in time, the whole never) is cut off here once SOURCE_HTTP_TIMEOUT has
+    passed: a timeout like any other (retried, then SourceUnavailable)."""
     limit = settings.SOURCE_HTTP_MAX_BYTES
+    deadline = time.monotonic() + settings.SOURCE_HTTP_TIMEOUT
     with client.stream("GET", url) as response:
         if response.status_code >= 400:
             return response.status_code, b""
@@ -68,5 +73,7 @@ def _get_once(client: httpx.Client, url: str) -> tuple[int, bytes]:
             size += len(chunk)
             if size > limit:
                 raise SourceError(f"GET {url}: answer is larger than {limit} bytes (SOURCE_HTTP_MAX_BYTES)")
+            if time.monotonic() > deadline:
+                raise httpx.ReadTimeout("the answer took longer than SOURCE_HTTP_TIMEOUT", request=response.request)
             chunks.append(chunk)
         return response.status_code, b"".join(chunks)

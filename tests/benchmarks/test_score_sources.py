@@ -158,6 +158,26 @@ def test_csv_bad_rows_are_rejected_with_reasons():
     ]
 
 
+def test_csv_line_cut_short_or_shifted_is_refused_whole():
+    """A download cut mid-line ends in a row whose last field is a prefix of the value (0.71 of 0.7128)."""
+    text = fixture_bytes("scores_benchmark_hub.csv").decode()
+    cut = text[: text.index("DeepSeek-R1,0.71") + len("DeepSeek-R1,0.71")]
+    batch = parse_csv(cut, config(HUB))
+    assert [r.upstream_id for r in batch.records] == [
+        "o1-2024-12-17",
+        "gpt-4o-2024-11-20",
+        "claude-3-5-sonnet-20241022",
+    ]
+    assert [(r.upstream_id, r.reason) for r in batch.rejected] == [
+        ("DeepSeek-R1", "2 fields where the header has 8 (a line cut short or shifted)")
+    ]
+    shifted = "Model version,Best score (across scorers),Source link\nDeepSeek-R1,0,71,https://e.org\n,0.5\n"
+    assert [(r.upstream_id, r.reason) for r in parse_csv(shifted, config(HUB)).rejected] == [
+        ("DeepSeek-R1", "4 fields where the header has 3 (a line cut short or shifted)"),
+        ("row 3", "2 fields where the header has 3 (a line cut short or shifted)"),
+    ]
+
+
 def test_json_export_is_read_from_its_records_path():
     batch = parse_json(fixture_json("scores_leaderboard.json"), config(LEADERBOARD))
     assert batch.rejected == []

@@ -2,6 +2,7 @@
 
 import copy
 import json
+import time
 from decimal import Decimal
 
 import pytest
@@ -201,6 +202,18 @@ def test_timeout_then_answer_succeeds(upstream, fast_retries):
     fast_retries.SOURCE_HTTP_TIMEOUT = 0.2
     url = upstream.serve("/slow-once", Answer(delay=1.0), Answer(body=b"now"))
     assert http_get(url) == b"now"
+
+
+def test_an_answer_trickling_past_the_timeout_is_cut_off_and_retried(upstream, fast_retries):
+    """Every byte comes within the timeout (httpx's read timeout never fires), the whole answer would take 20 s."""
+    fast_retries.SOURCE_HTTP_TIMEOUT = 0.5
+    fast_retries.SOURCE_HTTP_ATTEMPTS = 2
+    url = upstream.serve("/trickle", Answer(body=b'{"data": []}'.ljust(200), trickle=0.1))
+    started = time.monotonic()
+    with pytest.raises(SourceUnavailable, match=r"timed out \(ReadTimeout\) \(after 2 attempts\)"):
+        http_get(url)
+    assert time.monotonic() - started < 3
+    assert upstream.hits["/trickle"] == 2
 
 
 def test_dropped_connection_is_retried(upstream, fast_retries):
