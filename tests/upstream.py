@@ -18,6 +18,30 @@ import pytest
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+# SCORE_SOURCES entries for the score fixtures (add "url"): a CSV without dates and a JSON leaderboard.
+EPOCH_GPQA_SOURCE = {
+    "name": "epoch-gpqa",
+    "format": "csv",
+    "mapping": {"model": "Model version", "value": "Best score (across scorers)", "source_url": "Source link"},
+    "defaults": {"benchmark": "gpqa-diamond", "metric": "pass@1", "evaluated_by": "epoch-ai"},
+    "value_scale": 100,
+}
+LEADERBOARD_SOURCE = {
+    "name": "leaderboard",
+    "format": "json",
+    "records_path": "data",
+    "mapping": {
+        "model": "model",
+        "benchmark": "benchmark",
+        "metric": "metric",
+        "value": "score",
+        "evaluated_by": "publisher",
+        "reported_on": "published",
+        "source_url": "url",
+    },
+}
+
+
 def fixture_bytes(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 

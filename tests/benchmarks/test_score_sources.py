@@ -17,31 +17,9 @@ from config.celery import app
 from models_registry.models import SourceRun
 from pricing.sources.base import SourceError, UnknownSourceError
 from tests.factories import AIModelFactory, BenchmarkFactory, LabFactory
-from tests.upstream import Answer, fixture_bytes, fixture_json
+from tests.upstream import EPOCH_GPQA_SOURCE, LEADERBOARD_SOURCE, Answer, fixture_bytes, fixture_json
 
 DAY1, DAY2 = datetime.date(2026, 11, 26), datetime.date(2026, 11, 27)
-
-HUB = {
-    "name": "epoch-gpqa",
-    "format": "csv",
-    "mapping": {"model": "Model version", "value": "Best score (across scorers)", "source_url": "Source link"},
-    "defaults": {"benchmark": "gpqa-diamond", "metric": "pass@1", "evaluated_by": "epoch-ai"},
-    "value_scale": 100,
-}
-LEADERBOARD = {
-    "name": "leaderboard",
-    "format": "json",
-    "records_path": "data",
-    "mapping": {
-        "model": "model",
-        "benchmark": "benchmark",
-        "metric": "metric",
-        "value": "score",
-        "evaluated_by": "publisher",
-        "reported_on": "published",
-        "source_url": "url",
-    },
-}
 
 
 def config(entry: dict, url: str = "http://127.0.0.1/x") -> ScoreSourceConfig:
@@ -51,8 +29,11 @@ def config(entry: dict, url: str = "http://127.0.0.1/x") -> ScoreSourceConfig:
 @pytest.fixture
 def score_feeds(upstream, settings, fast_retries):
     settings.SCORE_SOURCES = [
-        {**HUB, "url": upstream.serve_fixture("/gpqa.csv", "scores_benchmark_hub.csv", content_type="text/csv")},
-        {**LEADERBOARD, "url": upstream.serve_fixture("/board.json", "scores_leaderboard.json")},
+        {
+            **EPOCH_GPQA_SOURCE,
+            "url": upstream.serve_fixture("/gpqa.csv", "scores_benchmark_hub.csv", content_type="text/csv"),
+        },
+        {**LEADERBOARD_SOURCE, "url": upstream.serve_fixture("/board.json", "scores_leaderboard.json")},
     ]
     return upstream
 
@@ -88,21 +69,21 @@ def scores() -> list[tuple]:
 
 
 def test_configured_sources_are_known_by_name_after_the_price_sources(settings):
-    settings.SCORE_SOURCES = [{**HUB, "url": "https://example.org/gpqa.csv"}]
+    settings.SCORE_SOURCES = [{**EPOCH_GPQA_SOURCE, "url": "https://example.org/gpqa.csv"}]
     assert source_names() == ["litellm", "openrouter", "epoch-gpqa"]
 
 
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ({**HUB, "name": "Epoch GPQA"}, "lowercase slug"),
-        ({**HUB, "format": "xlsx"}, "`format` must be one of csv, json"),
-        ({**HUB, "mapping": {"value": "Score"}}, "map or default the field(s) model"),
-        ({**HUB, "defaults": {"benchmark": "gpqa-diamond"}}, "metric, evaluated_by"),
-        ({**HUB, "mapping": {**HUB["mapping"], "colour": "c"}}, "unknown field(s) colour"),
-        ({**HUB, "value_scale": 0}, "`value_scale` must be a positive number"),
-        ({**HUB, "url": "ftp://example.org/x"}, "http(s) URL"),
-        ({**HUB, "urls": "x"}, "unknown key(s) urls"),
+        ({**EPOCH_GPQA_SOURCE, "name": "Epoch GPQA"}, "lowercase slug"),
+        ({**EPOCH_GPQA_SOURCE, "format": "xlsx"}, "`format` must be one of csv, json"),
+        ({**EPOCH_GPQA_SOURCE, "mapping": {"value": "Score"}}, "map or default the field(s) model"),
+        ({**EPOCH_GPQA_SOURCE, "defaults": {"benchmark": "gpqa-diamond"}}, "metric, evaluated_by"),
+        ({**EPOCH_GPQA_SOURCE, "mapping": {**EPOCH_GPQA_SOURCE["mapping"], "colour": "c"}}, "unknown field(s) colour"),
+        ({**EPOCH_GPQA_SOURCE, "value_scale": 0}, "`value_scale` must be a positive number"),
+        ({**EPOCH_GPQA_SOURCE, "url": "ftp://example.org/x"}, "http(s) URL"),
+        ({**EPOCH_GPQA_SOURCE, "urls": "x"}, "unknown key(s) urls"),
     ],
 )
 def test_a_bad_score_source_entry_is_refused_with_what_is_wrong(entry, message):
@@ -112,7 +93,10 @@ def test_a_bad_score_source_entry_is_refused_with_what_is_wrong(entry, message):
 
 @pytest.mark.parametrize("name", ["openrouter", "epoch-gpqa"])
 def test_a_score_source_name_may_not_clash(settings, name):
-    settings.SCORE_SOURCES = [{**HUB, "url": "https://e.org/a"}, {**HUB, "name": name, "url": "https://e.org/b"}]
+    settings.SCORE_SOURCES = [
+        {**EPOCH_GPQA_SOURCE, "url": "https://e.org/a"},
+        {**EPOCH_GPQA_SOURCE, "name": name, "url": "https://e.org/b"},
+    ]
     with pytest.raises(ImproperlyConfigured, match="already taken"):
         score_source_configs()
 
@@ -121,7 +105,7 @@ def test_a_score_source_name_may_not_clash(settings, name):
 
 
 def test_csv_export_is_read_through_the_column_mapping():
-    batch = parse_csv(fixture_bytes("scores_benchmark_hub.csv").decode(), config(HUB))
+    batch = parse_csv(fixture_bytes("scores_benchmark_hub.csv").decode(), config(EPOCH_GPQA_SOURCE))
     assert batch.rejected == []
     first = batch.records[0]
     assert (first.upstream_id, first.benchmark, first.metric, first.evaluated_by) == (
@@ -138,7 +122,7 @@ def test_csv_export_is_read_through_the_column_mapping():
 
 def test_csv_without_a_mapped_column_is_a_source_error():
     with pytest.raises(SourceError, match="no column"):
-        parse_csv("Model,Score\nx,1\n", config(HUB))
+        parse_csv("Model,Score\nx,1\n", config(EPOCH_GPQA_SOURCE))
 
 
 def test_csv_bad_rows_are_rejected_with_reasons():
@@ -149,7 +133,7 @@ def test_csv_bad_rows_are_rejected_with_reasons():
         ",0.5,https://e.org\n"
         "gpt-4o-2024-11-20,inf,https://e.org\n"
     )
-    batch = parse_csv(text, config(HUB))
+    batch = parse_csv(text, config(EPOCH_GPQA_SOURCE))
     assert [r.upstream_id for r in batch.records] == ["DeepSeek-R1"]
     assert [(r.upstream_id, r.reason) for r in batch.rejected] == [
         ("DeepSeek-V3", "value 'n/a' is not a number"),
@@ -162,7 +146,7 @@ def test_csv_line_cut_short_or_shifted_is_refused_whole():
     """A download cut mid-line ends in a row whose last field is a prefix of the value (0.71 of 0.7128)."""
     text = fixture_bytes("scores_benchmark_hub.csv").decode()
     cut = text[: text.index("DeepSeek-R1,0.71") + len("DeepSeek-R1,0.71")]
-    batch = parse_csv(cut, config(HUB))
+    batch = parse_csv(cut, config(EPOCH_GPQA_SOURCE))
     assert [r.upstream_id for r in batch.records] == [
         "o1-2024-12-17",
         "gpt-4o-2024-11-20",
@@ -172,14 +156,14 @@ def test_csv_line_cut_short_or_shifted_is_refused_whole():
         ("DeepSeek-R1", "2 fields where the header has 8 (a line cut short or shifted)")
     ]
     shifted = "Model version,Best score (across scorers),Source link\nDeepSeek-R1,0,71,https://e.org\n,0.5\n"
-    assert [(r.upstream_id, r.reason) for r in parse_csv(shifted, config(HUB)).rejected] == [
+    assert [(r.upstream_id, r.reason) for r in parse_csv(shifted, config(EPOCH_GPQA_SOURCE)).rejected] == [
         ("DeepSeek-R1", "4 fields where the header has 3 (a line cut short or shifted)"),
         ("row 3", "2 fields where the header has 3 (a line cut short or shifted)"),
     ]
 
 
 def test_json_export_is_read_from_its_records_path():
-    batch = parse_json(fixture_json("scores_leaderboard.json"), config(LEADERBOARD))
+    batch = parse_json(fixture_json("scores_leaderboard.json"), config(LEADERBOARD_SOURCE))
     assert batch.rejected == []
     elo = next(r for r in batch.records if r.benchmark == "codeforces-elo")
     assert (elo.upstream_id, elo.metric, elo.value, elo.evaluated_by) == ("deepseek-r1", "elo", 2029.0, "deepseek")
@@ -198,14 +182,14 @@ def test_json_export_is_read_from_its_records_path():
 def test_json_bad_items_are_rejected_with_reasons(change, reason):
     document = fixture_json("scores_leaderboard.json")
     document["data"][0].update(change)
-    batch = parse_json(document, config(LEADERBOARD))
+    batch = parse_json(document, config(LEADERBOARD_SOURCE))
     assert [(r.upstream_id, r.reason) for r in batch.rejected] == [("deepseek-r1", reason)]
     assert len(batch.records) == len(document["data"]) - 1
 
 
 def test_json_without_a_list_at_the_records_path_is_a_source_error():
     with pytest.raises(SourceError, match="no list of records at 'data'"):
-        parse_json({"rows": []}, config(LEADERBOARD))
+        parse_json({"rows": []}, config(LEADERBOARD_SOURCE))
 
 
 # The refresh
@@ -330,7 +314,7 @@ def test_score_refresh_all_queues_each_configured_source(score_registry, score_f
 def test_score_sources_setting_reads_json_from_the_environment(monkeypatch):
     from config.env import env
 
-    monkeypatch.setenv("SCORE_SOURCES", json.dumps([{**HUB, "url": "https://e.org/x.csv"}]))
+    monkeypatch.setenv("SCORE_SOURCES", json.dumps([{**EPOCH_GPQA_SOURCE, "url": "https://e.org/x.csv"}]))
     assert env("SCORE_SOURCES", [], cast=json.loads)[0]["name"] == "epoch-gpqa"
     monkeypatch.setenv("SCORE_SOURCES", "[{oops")
     with pytest.raises(ImproperlyConfigured, match="SCORE_SOURCES"):

@@ -30,7 +30,7 @@ from tests.conftest import database_url_of_test_db
 from tests.factories import BenchmarkFactory
 from tests.registry import build_price_registry
 from tests.reliability.services import celery_client
-from tests.upstream import Answer, fixture_bytes
+from tests.upstream import EPOCH_GPQA_SOURCE, LEADERBOARD_SOURCE, Answer, fixture_bytes
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -58,29 +58,7 @@ GOOD = {
     "leaderboard": fixture_bytes("scores_leaderboard.json"),
 }
 CONTENT_TYPES = {"epoch-gpqa": "text/csv"}
-SCORE_SOURCES = [
-    {  # no dates: a score counts from the day it is first seen, so a wrong value would be written as new
-        "name": "epoch-gpqa",
-        "format": "csv",
-        "mapping": {"model": "Model version", "value": "Best score (across scorers)", "source_url": "Source link"},
-        "defaults": {"benchmark": "gpqa-diamond", "metric": "pass@1", "evaluated_by": "epoch-ai"},
-        "value_scale": 100,
-    },
-    {
-        "name": "leaderboard",
-        "format": "json",
-        "records_path": "data",
-        "mapping": {
-            "model": "model",
-            "benchmark": "benchmark",
-            "metric": "metric",
-            "value": "score",
-            "evaluated_by": "publisher",
-            "reported_on": "published",
-            "source_url": "url",
-        },
-    },
-]
+SCORE_SOURCES = [EPOCH_GPQA_SOURCE, LEADERBOARD_SOURCE]  # the CSV has no dates: a wrong value would land as new
 
 
 def good_answer(source: str) -> Answer:

@@ -34,7 +34,7 @@ from pricing.sources.base import PriceQuote
 from tests.factories import BenchmarkFactory
 from tests.registry import build_price_registry
 from tests.security.nasty import json_values, nasty_text
-from tests.upstream import Answer, fixture_bytes, fixture_json
+from tests.upstream import EPOCH_GPQA_SOURCE, LEADERBOARD_SOURCE, Answer, fixture_bytes, fixture_json
 
 pytestmark = pytest.mark.django_db
 
@@ -47,28 +47,6 @@ TODAY = datetime.date(2026, 11, 28)
 DELETE = object()  # the mutation that removes a field
 REGISTRY_APPS = ("models_registry", "pricing", "benchmarks")
 VOLATILE = {"id", "created_at", "updated_at", "retrieved_at", "source_run_id", "started_at", "finished_at"}
-
-SCORE_CSV = {
-    "name": "epoch-gpqa",
-    "format": "csv",
-    "mapping": {"model": "Model version", "value": "Best score (across scorers)", "source_url": "Source link"},
-    "defaults": {"benchmark": "gpqa-diamond", "metric": "pass@1", "evaluated_by": "epoch-ai"},
-    "value_scale": 100,
-}
-SCORE_JSON = {
-    "name": "leaderboard",
-    "format": "json",
-    "records_path": "data",
-    "mapping": {
-        "model": "model",
-        "benchmark": "benchmark",
-        "metric": "metric",
-        "value": "score",
-        "evaluated_by": "publisher",
-        "reported_on": "published",
-        "source_url": "url",
-    },
-}
 
 
 @dataclass
@@ -153,7 +131,7 @@ FEEDS = {
         document=lambda: _csv_records(fixture_bytes("scores_benchmark_hub.csv").decode()),
         keys=lambda doc: list(range(len(doc["data"]))),
         record_id=lambda doc, i: doc["data"][i].get("Model version"),
-        fields={column: _words(column, field) for field, column in SCORE_CSV["mapping"].items()},
+        fields={column: _words(column, field) for field, column in EPOCH_GPQA_SOURCE["mapping"].items()},
         encode=_csv_encode,
         content_type="text/csv",
     ),
@@ -163,7 +141,7 @@ FEEDS = {
         document=lambda: fixture_json("scores_leaderboard.json"),
         keys=lambda doc: list(range(len(doc["data"]))),
         record_id=lambda doc, i: doc["data"][i].get("model") if isinstance(doc["data"][i], dict) else None,
-        fields={column: _words(column, field) for field, column in SCORE_JSON["mapping"].items()},
+        fields={column: _words(column, field) for field, column in LEADERBOARD_SOURCE["mapping"].items()},
     ),
 }
 
@@ -173,7 +151,7 @@ def test_every_source_adapter_is_fuzzed():
     assert set(PRICE_SOURCES) | {"epoch-gpqa", "leaderboard"} == set(FEEDS)
     from benchmarks.sources.configured import FORMATS
 
-    assert {SCORE_CSV["format"], SCORE_JSON["format"]} == set(FORMATS)
+    assert {EPOCH_GPQA_SOURCE["format"], LEADERBOARD_SOURCE["format"]} == set(FORMATS)
 
 
 @pytest.fixture
@@ -190,8 +168,8 @@ def feeds(db, upstream, settings, fast_retries):
     settings.OPENROUTER_MODELS_URL = upstream.url(FEEDS["openrouter"].path)
     settings.LITELLM_PRICES_URL = upstream.url(FEEDS["litellm"].path)
     settings.SCORE_SOURCES = [
-        {**SCORE_CSV, "url": upstream.url(FEEDS["epoch-gpqa"].path)},
-        {**SCORE_JSON, "url": upstream.url(FEEDS["leaderboard"].path)},
+        {**EPOCH_GPQA_SOURCE, "url": upstream.url(FEEDS["epoch-gpqa"].path)},
+        {**LEADERBOARD_SOURCE, "url": upstream.url(FEEDS["leaderboard"].path)},
     ]
     return upstream
 
