@@ -271,7 +271,9 @@ def test_a_broken_record_is_refused_by_id_and_field_and_writes_nothing(feeds, na
         rejection = refused[0]
         labels = {str(feed.record_id(original, key)), str(feed.record_id(broken, key)).strip()[:300]}
         assert rejection["id"] in labels or re.fullmatch(r"row \d+|item \d+|data\[\d+\]", rejection["id"]), rejection
-        if path is not None:
+        # A record the shipped fixture already refuses (openrouter/auto: a price of -1) keeps its first reason.
+        already_refused = {r.upstream_id for r in source_batch(feed, feed.encode(original)).rejected}
+        if path is not None and rejection["id"] not in already_refused:
             assert any(word in rejection["reason"] for word in feed.fields[path]), rejection
         assert state == control  # the refused record wrote nothing
     else:
