@@ -327,4 +327,6 @@ def celery_client(redis_url: str):
     """A Celery app that only sends tasks to, and reads results from, the broker at `redis_url`."""
     from celery import Celery
 
-    return Celery("reliability-client", broker=redis_url, backend=redis_url)
+    # Not the current app: shared_task proxies in this process (dashboards.tasks and the like) must keep sending to
+    # the project's broker after the private one this client talks to is gone.
+    return Celery("reliability-client", broker=redis_url, backend=redis_url, set_as_current=False)
