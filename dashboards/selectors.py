@@ -38,7 +38,7 @@ DEFAULT_BENCHMARK = "gpqa-diamond"
 
 def default_benchmark_slug() -> str | None:
     """The benchmark the pages show when none is asked for: GPQA Diamond, else the first by slug (None: none)."""
-    slugs = list(Benchmark.objects.order_by("slug").values_list("slug", flat=True))
+    slugs = [benchmark.slug for benchmark in benchmark_list()]
     if not slugs:
         return None
     return DEFAULT_BENCHMARK if DEFAULT_BENCHMARK in slugs else slugs[0]

@@ -30,7 +30,6 @@ REGISTRY_MODELS = (
     "benchmarks.BenchmarkScore",
 )
 SCOPE_OF_MODEL = {**dict.fromkeys(REGISTRY_MODELS, REGISTRY), "benchmarks.ProbeResult": PROBES}
-DATA_VERSION_KEY = "registry:data-version"  # the registry's; other scopes use "<scope>:data-version"
 
 # Sent with `scope` after a version moved (after the commit).
 data_changed = Signal()
@@ -38,6 +37,9 @@ data_changed = Signal()
 
 def _key(scope: str) -> str:
     return f"{scope}:data-version"
+
+
+DATA_VERSION_KEY = _key(REGISTRY)
 
 
 def data_version(scope: str = REGISTRY) -> int:
