@@ -43,6 +43,11 @@ class Benchmark(TimeStampedModel):
         return self.name
 
 
+def is_self_reported(evaluated_by: str, lab_slug: str) -> bool:
+    """A score is self-reported when its publisher is the model's own lab."""
+    return evaluated_by == lab_slug
+
+
 class BenchmarkScore(SourcedModel):
     """One published score of a model on a benchmark; `evaluated_by` is who published it."""
 

@@ -116,7 +116,7 @@ class Offering(SourcedModel):
 
     @property
     def is_first_party(self) -> bool:
-        return self.provider.lab_id is not None and self.provider.lab_id == self.model.lab_id
+        return first_party(self.provider.lab_id, self.model.lab_id)
 
 
 class PricePoint(SourcedModel):
@@ -166,6 +166,11 @@ class PricePoint(SourcedModel):
     def blended_per_mtok(self) -> Decimal:
         """(3 * input + 1 * output) / 4, USD per million tokens."""
         return blended_price(self.input_per_mtok, self.output_per_mtok)
+
+
+def first_party(provider_lab_id: int | None, model_lab_id: int) -> bool:
+    """An offering is first-party when its provider is the model's own lab (a lab's parent does not count)."""
+    return provider_lab_id is not None and provider_lab_id == model_lab_id
 
 
 def blended_price(input_per_mtok: Decimal, output_per_mtok: Decimal) -> Decimal:

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from benchmarks.models import Benchmark, BenchmarkScore, ProbeResult
+from benchmarks.models import Benchmark, BenchmarkScore, ProbeResult, is_self_reported
+from models_registry.api.reading import FromColumns
 from models_registry.api.serializers import SOURCE_FIELDS, STAMPS
 from models_registry.api.serializing import ApiModelSerializer, ModelCleanSerializer, SlugRelation
 from models_registry.models import AIModel
@@ -38,6 +39,7 @@ class BenchmarkScoreSerializer(ModelCleanSerializer):
     lab = serializers.CharField(source="model.lab.slug", read_only=True, help_text="The model's lab.")
     country = serializers.CharField(source="model.lab.country.code", read_only=True, help_text="The model's country.")
     self_reported = serializers.SerializerMethodField(help_text="Published by the model's own lab.")
+    read_sources = {"self_reported": FromColumns(("evaluated_by", "model__lab__slug"), is_self_reported)}
 
     class Meta(ModelCleanSerializer.Meta):
         model = BenchmarkScore
@@ -60,7 +62,7 @@ class BenchmarkScoreSerializer(ModelCleanSerializer):
         read_only_fields = ["source_run"]
 
     def get_self_reported(self, score: BenchmarkScore) -> bool:
-        return score.evaluated_by == score.model.lab.slug
+        return is_self_reported(score.evaluated_by, score.model.lab.slug)
 
 
 class ProbeResultSerializer(ApiModelSerializer):

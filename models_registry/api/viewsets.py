@@ -6,13 +6,14 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.filters import SearchFilter
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from models_registry.api.ordering import ApiOrderingFilter
 from models_registry.api.pagination import ApiPagination
-from models_registry.api.renderers import ApiCSVRenderer
+from models_registry.api.reading import row_reader
+from models_registry.api.renderers import ApiCSVRenderer, ApiJSONRenderer
 from models_registry.validators import SLUG_URL_PATTERN
 
 ID_URL_PATTERN = r"[0-9]+"
@@ -46,6 +47,8 @@ class ApiViewSetMixin:
 
     - `?format=csv` on a list exports every filtered row, unpaginated, as an attachment;
       errors stay JSON whatever format was asked for.
+    - Lists are read without model instances: `.values_list()` rows through the serializer's RowReader
+      (models_registry/api/reading.py), with the serializer's output; detail and write answers use the serializer.
     - Lookups: `lookup_field = "slug"` uses the slug pattern (dots allowed); id lookups accept
       digits only, which leaves room for fixed sub-paths such as `probes/summary/`.
     """
@@ -86,10 +89,21 @@ class ApiViewSetMixin:
             raise ValidationError(errors)
 
     def get_renderers(self):
-        renderers = [JSONRenderer(), BrowsableAPIRenderer()]
+        renderers = [ApiJSONRenderer(), BrowsableAPIRenderer()]
         if self.action in ("list", None):  # None: a method the route lacks, which must still answer 405
             renderers.append(ApiCSVRenderer())
         return renderers
+
+    def list(self, request, *args, **kwargs):
+        """The filtered, ordered rows as the serializer would show them, read as `.values_list()` tuples."""
+        reader = row_reader(self.get_serializer_class())
+        if reader is None:  # a field no column gives (see reading.py): the serializer reads model instances
+            return super().list(request, *args, **kwargs)
+        rows = reader.rows(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        if page is not None:
+            return self.get_paginated_response(reader.represent(page))
+        return Response(reader.represent(rows))
 
     def is_csv_export(self) -> bool:
         renderer = getattr(self.request, "accepted_renderer", None)
@@ -112,8 +126,8 @@ class ApiViewSetMixin:
         renderer = getattr(response, "accepted_renderer", None)
         if isinstance(response, Response) and getattr(renderer, "format", None) == "csv":
             if response.status_code >= 400:
-                response.accepted_renderer = JSONRenderer()
-                response.accepted_media_type = JSONRenderer.media_type
+                response.accepted_renderer = ApiJSONRenderer()
+                response.accepted_media_type = ApiJSONRenderer.media_type
             else:
                 name = request.path.rstrip("/").rsplit("/", 1)[-1]  # the resource: models.csv, prices.csv
                 response["Content-Disposition"] = f'attachment; filename="{name}.csv"'

@@ -1,10 +1,11 @@
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
+from models_registry.api.reading import FromColumns
 from models_registry.api.serializers import SOURCE_FIELDS, STAMPS
 from models_registry.api.serializing import ModelCleanSerializer, OptionalSlugField, SlugRelation
 from models_registry.models import AIModel, Lab
-from pricing.models import Offering, PricePoint, Provider
+from pricing.models import Offering, PricePoint, Provider, blended_price, first_party
 
 
 class ProviderSerializer(CountryFieldMixin, ModelCleanSerializer):
@@ -28,6 +29,7 @@ class OfferingSerializer(ModelCleanSerializer):
     lab = serializers.CharField(source="model.lab.slug", read_only=True, help_text="The model's lab.")
     country = serializers.CharField(source="model.lab.country.code", read_only=True, help_text="The model's country.")
     is_first_party = serializers.BooleanField(read_only=True, help_text="Served by the model's own lab.")
+    read_sources = {"is_first_party": FromColumns(("provider__lab", "model__lab"), first_party)}
 
     class Meta(ModelCleanSerializer.Meta):
         model = Offering
@@ -67,6 +69,10 @@ class PricePointSerializer(ModelCleanSerializer):
         read_only=True,
         help_text="(3 * input + output) / 4, USD per million tokens.",
     )
+    read_sources = {  # list pages (models_registry/api/reading.py): what the model's properties compute
+        "is_first_party": FromColumns(("offering__provider__lab", "offering__model__lab"), first_party),
+        "blended_per_mtok": FromColumns(("input_per_mtok", "output_per_mtok"), blended_price),
+    }
 
     class Meta(ModelCleanSerializer.Meta):
         model = PricePoint
