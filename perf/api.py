@@ -56,7 +56,7 @@ def measure(*, repeat: int) -> list[Figure]:
                 baseline_s,
                 unit="ms",
                 scale=1000,
-                max_ratio=2,
+                max_ratio=1.5,
                 queries=queries[100],
                 queries_page_of_10=queries[10],
                 url=api_url,

@@ -9,6 +9,8 @@ from perf.figures import Figure
 
 API = "/api/v1/models/?page_size=50"
 BASELINE = "/perf/baseline/models/?page_size=50"
+MIN_THROUGHPUT_RATIO = 0.7
+MAX_P99_RATIO = 3
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -67,6 +69,10 @@ def measure(base: str, *, seconds: int, connections: int = 4) -> list[Figure]:
     )
     if p99.baseline["value"]:
         p99.ratio = round(p99.value / p99.baseline["value"], 2)
+    # The targets of issue 18: throughput at least 0.7x the bare view's, p99 at most 3x its p99.
+    throughput.target, p99.target = f">= {MIN_THROUGHPUT_RATIO}x baseline", f"<= {MAX_P99_RATIO}x baseline"
+    throughput.passed = throughput.ratio is not None and throughput.ratio >= MIN_THROUGHPUT_RATIO
+    p99.passed = p99.ratio is not None and p99.ratio <= MAX_P99_RATIO
     for fig, run in ((throughput, api), (p99, api)):
         if run["non_2xx"] or run["socket_errors"]:
             fig.extra["errors"] = {"non_2xx": run["non_2xx"], "socket": run["socket_errors"]}

@@ -137,9 +137,9 @@ def seed(scale: Scale, *, seed_value: int = 7, progress: bool = True) -> dict[st
     specs = benchmark_specs(scale.benchmarks)
     load(
         "benchmarks_benchmark",
-        "id slug name category higher_is_better scale_min scale_max url created_at updated_at",
+        "id slug name category higher_is_better scale_min scale_max url in_index created_at updated_at",
         (
-            (n + 1, slug, slug.replace("-", " ").title(), "math", hib, 0, top, "", *stamps)
+            (n + 1, slug, slug.replace("-", " ").title(), "math", hib, 0, top, "", True, *stamps)
             for n, (slug, hib, top, _main, _other) in enumerate(specs)
         ),
         len(specs),

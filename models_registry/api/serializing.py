@@ -1,6 +1,7 @@
 """Serializer base: every write is validated by the model layer itself, so the API refuses what admin refuses."""
 
 import copy
+import datetime
 import re
 from collections.abc import Mapping
 
@@ -10,7 +11,7 @@ from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from models_registry.validators import SLUG_PATTERN
@@ -24,6 +25,18 @@ class DateTimeInDefaultZone(serializers.DateTimeField):
     def __init__(self, **kwargs):
         kwargs.setdefault("default_timezone", timezone.get_default_timezone())
         super().__init__(**kwargs)
+        self._iso = str(getattr(self, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
+
+    def to_representation(self, value):
+        """DRF's, with its steps for an aware datetime and ISO 8601 output done inline (list pages show two per
+        row); anything else goes through DRF's."""
+        if self._iso and isinstance(value, datetime.datetime) and value.utcoffset() is not None:
+            try:
+                text = value.astimezone(self.timezone).isoformat()
+            except OverflowError:
+                return super().to_representation(value)
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().to_representation(value)
 
 
 class ApiModelSerializer(serializers.ModelSerializer):
