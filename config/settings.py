@@ -104,6 +104,17 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default takes concurrent writes (runserver answers each request in its own thread): WAL lets
+    # readers go on beside the one writer; a transaction takes the write lock when it begins (IMMEDIATE) rather than
+    # at its first write, when SQLite can only refuse it; and a writer waits up to SQLITE_BUSY_TIMEOUT seconds for
+    # its turn instead of failing with "database is locked". https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-notes
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env("SQLITE_BUSY_TIMEOUT", 20.0, cast=float),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional until Django 6, where https is the default
 
