@@ -37,12 +37,13 @@ EARLIEST_DATE = date(2000, 1, 1)
 MAX_DAYS_AHEAD = 366
 
 
-def date_window_error(day: date, *, today: date) -> str | None:
-    """Why `day` is outside the registry's window (before EARLIEST_DATE, or over a year after `today`), or None."""
+def date_window_error(day: date, *, today: date, days_ahead: int = MAX_DAYS_AHEAD) -> str | None:
+    """Why `day` is outside the registry's window (before EARLIEST_DATE, or more than `days_ahead` after `today`),
+    or None."""
     if day < EARLIEST_DATE:
         return f"{day.isoformat()} is before {EARLIEST_DATE.isoformat()}, earlier than any record here."
-    if day > today + timedelta(days=MAX_DAYS_AHEAD):
-        return f"{day.isoformat()} is more than a year ahead."
+    if day > today + timedelta(days=days_ahead):
+        return f"{day.isoformat()} is after today." if days_ahead == 0 else f"{day.isoformat()} is over a year ahead."
     return None
 
 
