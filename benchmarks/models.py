@@ -7,6 +7,9 @@ from models_registry.models import AIModel, SourcedModel, SourceRun, TimeStamped
 from models_registry.validators import METRIC_PATTERN, validate_metric, validate_slug
 from pricing.models import Offering
 
+# The capability index is a virtual benchmark to the analytics (DESIGN: "Capability index"): no row may take its slug.
+CAPABILITY_INDEX_SLUG = "capability-index"
+
 
 class BenchmarkCategory(models.TextChoices):
     MATH = "math", "Math"
@@ -29,6 +32,11 @@ class Benchmark(TimeStampedModel):
     scale_min = models.FloatField(default=0)
     scale_max = models.FloatField(default=100)
     url = models.URLField(max_length=500, blank=True)
+    in_index = models.BooleanField(
+        default=True,
+        help_text="Counts in the capability index: false where a score is not a share of tasks solved "
+        "(a rating) or is itself a composite of other benchmarks.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -37,6 +45,11 @@ class Benchmark(TimeStampedModel):
             slug_check("benchmark"),
             models.CheckConstraint(condition=Q(scale_max__gt=F("scale_min")), name="benchmark_scale_ordered"),
             models.CheckConstraint(condition=Q(category__in=BenchmarkCategory.values), name="benchmark_category_valid"),
+            models.CheckConstraint(
+                condition=~Q(slug=CAPABILITY_INDEX_SLUG),
+                name="benchmark_slug_not_reserved",
+                violation_error_message=f"{CAPABILITY_INDEX_SLUG!r} is reserved for the capability index.",
+            ),
         ]
 
     def __str__(self) -> str:

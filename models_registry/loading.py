@@ -29,6 +29,10 @@ _URL = re.compile(r"https?://[^\s,;()\[\]<>\"']+|(?<![\w./])github\.com/[^\s,;()
 _slug_cache: dict[type[models.Model], dict[str, models.Model]] = {}
 
 
+class SkipRow(Exception):  # noqa: N818 (not an error: a row left out on purpose)
+    """A row that is sound but cannot count anywhere (the reason says why): left out and reported, not an error."""
+
+
 class CellError(Exception):
     """A cell that cannot be read: names the column."""
 
@@ -61,6 +65,7 @@ class TableCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -110,6 +115,9 @@ def _load_table(table: Table, errors: list[str]) -> TableCounts:
         where = f"{table.path.name}, row {line}"
         try:
             records = list(table.records(row))
+        except SkipRow as exc:
+            counts.skipped.append(f"{where}: {exc}")
+            continue
         except CellError as exc:
             errors.append(f"{where}, field {exc.column!r}: {exc.message}")
             continue

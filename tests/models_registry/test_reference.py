@@ -26,12 +26,18 @@ def shipped_rows(name: str) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+def model_release_date(slug: str) -> str:
+    return next(row["release_date"] for row in shipped_rows("models.csv") if row["slug"] == slug)
+
+
 def test_load_reference_creates_one_row_per_line_of_the_shipped_files():
     output = run_load()
     assert Lab.objects.count() == len(shipped_rows("labs.csv"))
     assert AIModel.objects.count() == len(shipped_rows("models.csv"))
     assert Offering.objects.count() == len(shipped_rows("offerings.csv"))
-    assert BenchmarkScore.objects.count() == len(shipped_rows("scores.csv"))
+    undated = [r for r in shipped_rows("scores.csv") if not r["reported_on"] and not model_release_date(r["model"])]
+    assert BenchmarkScore.objects.count() == len(shipped_rows("scores.csv")) - len(undated)
+    assert f"skipped {len(undated):>4}" in output
     assert TimelineEvent.objects.count() == len(shipped_rows("events.csv"))
     assert f"models.csv       created  {AIModel.objects.count()}" in output
 
@@ -50,7 +56,9 @@ def test_second_load_changes_nothing():
     before = {m.slug: m.updated_at for m in AIModel.objects.all()}
     output = run_load()
     assert "created    0  updated    0" in output
-    assert all(line.split()[2:5] == ["0", "updated", "0"] for line in output.splitlines() if ".csv" in line)
+    assert all(
+        line.split()[2:5] == ["0", "updated", "0"] for line in output.splitlines() if line.split()[0].endswith(".csv")
+    )
     assert {m.slug: m.updated_at for m in AIModel.objects.all()} == before
 
 
@@ -153,3 +161,22 @@ def test_command_reports_errors_as_a_command_error(tmp_path, monkeypatch):
     with pytest.raises(CommandError, match=r"nothing was written:\nlabs.csv, row 2, field 'country'"):
         run_load()
     assert Lab.objects.count() == 0
+
+
+def test_an_undated_score_takes_its_models_release_date_and_says_so(tmp_path):
+    run_load()
+    undated = [r for r in shipped_rows("scores.csv") if not r["reported_on"] and model_release_date(r["model"])]
+    assert undated, "the shipped data has undated scores of dated models"
+    for row in undated:
+        score = BenchmarkScore.objects.get(model__slug=row["model"], benchmark__slug=row["benchmark"])
+        assert score.reported_on.isoformat() == model_release_date(row["model"])
+        assert "reported_on unknown" in score.note
+
+
+def test_a_score_with_neither_date_is_skipped_and_reported():
+    output = run_load()
+    skipped = [r for r in shipped_rows("scores.csv") if not r["reported_on"] and not model_release_date(r["model"])]
+    assert skipped
+    assert output.count("skipped scores.csv, row") == len(skipped)
+    for row in skipped:
+        assert not BenchmarkScore.objects.filter(model__slug=row["model"], benchmark__slug=row["benchmark"]).exists()

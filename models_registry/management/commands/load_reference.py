@@ -13,8 +13,10 @@ class Command(BaseCommand):
         def show(name: str, counts: TableCounts) -> None:
             self.stdout.write(
                 f"  {name:<16} created {counts.created:>4}  updated {counts.updated:>4}"
-                f"  unchanged {counts.unchanged:>4}"
+                f"  unchanged {counts.unchanged:>4}" + (f"  skipped {len(counts.skipped):>4}" if counts.skipped else "")
             )
+            for line in counts.skipped:
+                self.stdout.write(f"    skipped {line}")
 
         try:
             load_tables(tables, on_table=show)
