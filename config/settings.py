@@ -295,8 +295,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, cast=int)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Secure-only cookies where the site is https; plain http (DJANGO_SECURE_SSL_REDIRECT=false, compose on
+    # localhost) would otherwise lose its admin login on browsers that refuse them over http.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env("DJANGO_SECURE_COOKIES", SECURE_SSL_REDIRECT, cast=bool)
 
 # Content Security Policy (django-csp): scripts only from our own static files; no inline script.
 # Inline styles stay allowed for Django admin and Swagger UI markup.
