@@ -104,6 +104,17 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default takes concurrent writes (runserver answers each request in its own thread): WAL lets
+    # readers go on beside the one writer; a transaction takes the write lock when it begins (IMMEDIATE) rather than
+    # at its first write, when SQLite can only refuse it; and a writer waits up to SQLITE_BUSY_TIMEOUT seconds for
+    # its turn instead of failing with "database is locked". https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-notes
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env("SQLITE_BUSY_TIMEOUT", 20.0, cast=float),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional until Django 6, where https is the default
 
@@ -206,6 +217,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    # JSON with a ceiling on nesting (a body 1,000 deep is a 400, not a RecursionError), forms for the browsable API.
+    "DEFAULT_PARSER_CLASSES": [
+        "models_registry.api.parsers.ApiJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
@@ -278,8 +295,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, cast=int)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Secure-only cookies where the site is https; plain http (DJANGO_SECURE_SSL_REDIRECT=false, compose on
+    # localhost) would otherwise lose its admin login on browsers that refuse them over http.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env("DJANGO_SECURE_COOKIES", SECURE_SSL_REDIRECT, cast=bool)
 
 # Content Security Policy (django-csp): scripts only from our own static files; no inline script.
 # Inline styles stay allowed for Django admin and Swagger UI markup.

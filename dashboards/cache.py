@@ -6,8 +6,9 @@ not import dashboards, `models_registry.cache_version.registry_data_changed()`, 
 """
 
 import hashlib
+import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from typing import Any
 
 from django.core.cache import cache
 
@@ -19,13 +20,12 @@ TIMEOUT_SECONDS = 24 * 60 * 60
 analytics_cache_bump = registry_data_changed
 
 
-def analytics_cache_key(endpoint: str, query: list[tuple[str, str]]) -> str:
-    """A key for one endpoint's response to one query string, at today's date (the default as_of) and the
-    current data version."""
-    canonical = "&".join(f"{name}={value}" for name, value in sorted(query))
+def analytics_cache_key(endpoint: str, params: dict[str, Any]) -> str:
+    """A key for one endpoint's response to one query, from its parsed parameters with the defaults filled in
+    (as_of included, so the default moves with the day), at the current data version."""
+    canonical = json.dumps(params, sort_keys=True, default=str)
     digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
-    today = datetime.now(UTC).date().isoformat()
-    return f"analytics:{data_version()}:{endpoint}:{today}:{digest}"
+    return f"analytics:{data_version()}:{endpoint}:{digest}"
 
 
 def analytics_cached(key: str, compute: Callable[[], dict]) -> dict:

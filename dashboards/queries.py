@@ -32,11 +32,11 @@ def analytics_report(endpoint: str, query: QueryDict) -> dict:
     Raises rest_framework.exceptions.ValidationError ({parameter: [message]}) for bad parameters.
     """
     spec = QUERIES[endpoint]
-    pairs = [(name, value) for name, values in query.lists() for value in values]
+    params = spec.params(data=query)
+    params.is_valid(raise_exception=True)  # no database: a cached answer reads nothing
+    parsed = dict(params.validated_data)
 
     def compute() -> dict:
-        params = spec.params(data=query)
-        params.is_valid(raise_exception=True)
-        return spec.report(**params.validated_data)
+        return spec.report(**params.resolve(parsed))
 
-    return analytics_cached(analytics_cache_key(endpoint, pairs), compute)
+    return analytics_cached(analytics_cache_key(endpoint, parsed), compute)

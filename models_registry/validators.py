@@ -1,6 +1,7 @@
 """Field rules shared by every app: slugs that may hold dots, environment variable names."""
 
 import re
+from datetime import date, timedelta
 
 from django.core.validators import RegexValidator
 from django.db.models import F, Q
@@ -28,6 +29,22 @@ API_KEY_ENV_SUFFIX = "_API_KEY"
 
 def is_api_key_env_name(name: str) -> bool:
     return bool(re.match(ENV_NAME_PATTERN, name)) and name.endswith(API_KEY_ENV_SUFFIX)
+
+
+# The registry's time window: no price, score or analytics `as_of` before this day (DESIGN: as_of before 2000-01-01
+# is a 400), and no price announced further ahead than this.
+EARLIEST_DATE = date(2000, 1, 1)
+MAX_DAYS_AHEAD = 366
+
+
+def date_window_error(day: date, *, today: date, days_ahead: int = MAX_DAYS_AHEAD) -> str | None:
+    """Why `day` is outside the registry's window (before EARLIEST_DATE, or more than `days_ahead` after `today`),
+    or None."""
+    if day < EARLIEST_DATE:
+        return f"{day.isoformat()} is before {EARLIEST_DATE.isoformat()}, earlier than any record here."
+    if day > today + timedelta(days=days_ahead):
+        return f"{day.isoformat()} is after today." if days_ahead == 0 else f"{day.isoformat()} is over a year ahead."
+    return None
 
 
 # Metrics are slugs that may also hold "@" and "_": pass@1, cons@64, elo, resolved.

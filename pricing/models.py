@@ -1,9 +1,12 @@
+from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -17,7 +20,13 @@ from models_registry.models import (
     slug_check,
     slug_field,
 )
-from models_registry.validators import API_KEY_ENV_SUFFIX, ENV_NAME_PATTERN, is_api_key_env_name, validate_env_name
+from models_registry.validators import (
+    API_KEY_ENV_SUFFIX,
+    ENV_NAME_PATTERN,
+    date_window_error,
+    is_api_key_env_name,
+    validate_env_name,
+)
 
 NON_NEGATIVE = MinValueValidator(Decimal(0), "Prices cannot be negative.")
 
@@ -161,6 +170,30 @@ class PricePoint(SourcedModel):
 
     def __str__(self) -> str:
         return f"{self.offering} from {self.effective_from}: {self.input_per_mtok}/{self.output_per_mtok}"
+
+    def clean(self) -> None:
+        """The guards a refresh applies to upstream prices, for every other write (API, admin, CSV import): no
+        price above PRICE_MAX_PER_MTOK, no start outside the registry's dates or once the offering retired."""
+        errors = {}
+        ceiling = Decimal(str(settings.PRICE_MAX_PER_MTOK))
+        for name in ("input_per_mtok", "output_per_mtok", "cached_input_per_mtok"):
+            value = getattr(self, name)
+            if isinstance(value, Decimal) and value > ceiling:
+                errors[name] = (
+                    f"{value.normalize():f} is above {ceiling.normalize():f} USD per million tokens "
+                    "(PRICE_MAX_PER_MTOK): an absurd price."
+                )
+        if isinstance(self.effective_from, date):
+            window = date_window_error(self.effective_from, today=timezone.now().date())
+            retired_on = self.offering.retired_on if self.offering_id else None
+            if window:
+                errors["effective_from"] = window
+            elif retired_on is not None and self.effective_from >= retired_on:
+                errors["effective_from"] = (
+                    f"The offering retired on {retired_on.isoformat()}: a price cannot start on or after that day."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def blended_per_mtok(self) -> Decimal:

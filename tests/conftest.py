@@ -11,10 +11,24 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
 from tests.upstream import fast_retries, upstream  # noqa: F401 (fixtures: a local upstream HTTP server)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# Under CI=true (as CI services set it) Hypothesis draws the same examples on every run, so a green run means green
+# and a red one can be rerun; elsewhere it keeps exploring new ones. The profile applies to every @settings(...)
+# made after this import (the test modules' own ones inherit from it).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI", "").lower() == "true":
+    hypothesis_settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users; the production hasher takes ~0.3 s per password by design."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -103,6 +103,33 @@ def test_docker_compose_runs_web_worker_beat_postgres_and_redis_on_real_entry_po
 
     assert callable(application)
     assert app.main == "frontier_gap"
-    for command in ("migrate", "collectstatic", "setup_schedules"):
-        assert command in get_commands()
+    for command in ("migrate", "collectstatic", "load_reference --if-empty", "setup_schedules"):
+        assert command.split()[0] in get_commands()
         assert f"manage.py {command}" in services["web"]["command"]
+
+
+def test_docker_compose_starts_worker_and_beat_once_web_is_healthy_and_restarts_services():
+    services = yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())["services"]
+    assert "/api/v1/" in " ".join(services["web"]["healthcheck"]["test"])
+    for name in ("worker", "beat"):
+        assert services[name]["depends_on"] == {"web": {"condition": "service_healthy"}}
+    assert services["web"]["depends_on"]["postgres"] == {"condition": "service_healthy"}
+    assert services["web"]["depends_on"]["redis"] == {"condition": "service_healthy"}
+    assert all(service["restart"] == "unless-stopped" for service in services.values())
+
+
+def test_the_docker_image_leaves_out_secrets_local_databases_and_the_virtualenv():
+    ignored = (PROJECT_DIR / ".dockerignore").read_text().split()
+    assert {".env", ".venv", "db.sqlite3", ".git"} <= set(ignored)
+    assert "!.env.example" in ignored
+
+
+def test_env_example_works_for_plain_http_compose():
+    example = dict(
+        line.split("=", 1)
+        for line in (PROJECT_DIR / ".env.example").read_text().splitlines()
+        if "=" in line
+        if not line.startswith("#")
+    )
+    assert example["DJANGO_DEBUG"] == "false"
+    assert example["DJANGO_SECURE_SSL_REDIRECT"] == "false"  # http://localhost:8000 without a TLS proxy

@@ -2,14 +2,17 @@
 OpenAPI schema: responses are built as plain dicts by dashboards.reports)."""
 
 import math
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from django.http import QueryDict
 from django_countries import countries as country_list
 from rest_framework import serializers
 
 from benchmarks.models import Benchmark
 from dashboards.analytics.prices import PROVIDERS
 from dashboards.selectors import benchmark_metric_counts, default_metric
+from models_registry.api.viewsets import query_name_errors
+from models_registry.validators import EARLIEST_DATE, date_window_error
 
 ALPHA2 = frozenset(code for code, _name in country_list)
 
@@ -32,7 +35,28 @@ class CountryField(serializers.CharField):
         return country_code(super().to_internal_value(data))
 
 
-class AsOfParams(serializers.Serializer):
+class QueryParams(serializers.Serializer):
+    """Base of every analytics query. The declared fields are the parameters it takes: any other name, or one given
+    twice, is a 400 (as on the lists), so `?bb=FR` or `&b=FR&b=CN` never quietly answer something else.
+
+    Two steps: `is_valid()` parses and normalises without the database (`validated_data` keys the cache, so
+    spellings of one query share one answer); `resolve()` then adds what only the database can say (the
+    benchmark's row, its default metric, its scale) and runs inside the cached computation, so a cached answer
+    reads nothing."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, QueryDict):
+            errors = query_name_errors(data, self.fields)
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+    def resolve(self, params: dict) -> dict:
+        """`params` (this serializer's validated data) ready for dashboards.reports; raises ValidationError."""
+        return params
+
+
+class AsOfParams(QueryParams):
     as_of = serializers.DateField(
         required=False,
         default=today_utc,
@@ -48,11 +72,17 @@ class AsOfParams(serializers.Serializer):
         help_text="Keep only the scores this organisation published (slug, e.g. deepseek) before computing.",
     )
 
+    def validate_as_of(self, value: date) -> date:
+        error = date_window_error(value, today=today_utc(), days_ahead=0)
+        if error:
+            raise serializers.ValidationError(f"{error} Give a day from {EARLIEST_DATE.isoformat()} to today (UTC).")
+        return value
+
     def validate_evaluated_by(self, value):
         return value.strip().lower() or None if value is not None else None
 
 
-class PriceParams(serializers.Serializer):
+class PriceParams(QueryParams):
     providers = serializers.ChoiceField(
         choices=PROVIDERS,
         required=False,
@@ -74,29 +104,31 @@ class BenchmarkParams(AsOfParams):
         help_text="Metric slug, e.g. pass@1 (default: the metric most of the benchmark's scores use).",
     )
 
-    def validate_benchmark(self, value: str) -> Benchmark:
-        benchmark = Benchmark.objects.filter(slug=value.strip().lower()).first()
-        if benchmark is None:
-            raise serializers.ValidationError(f"Unknown benchmark {value!r}.")
-        return benchmark
+    def validate_benchmark(self, value: str) -> str:
+        return value.strip().lower()
 
-    def validate(self, attrs):
-        benchmark: Benchmark = attrs["benchmark"]
+    def validate_metric(self, value: str | None) -> str | None:
+        return (value or "").strip().lower() or None
+
+    def resolve(self, params: dict) -> dict:
+        """The benchmark slug becomes its row; the metric is checked against its scores, or defaulted."""
+        params = super().resolve(params)
+        benchmark = Benchmark.objects.filter(slug=params["benchmark"]).first()
+        if benchmark is None:
+            raise serializers.ValidationError({"benchmark": [f"Unknown benchmark {params['benchmark']!r}."]})
         counts = benchmark_metric_counts(benchmark_ids=[benchmark.id]).get(benchmark.id, {})
-        metric = (attrs.get("metric") or "").strip().lower()
-        if not metric:
-            attrs["metric"] = default_metric(counts)
+        metric = params.get("metric")
+        if metric is None:
+            metric = default_metric(counts)
         elif metric not in counts:
             known = ", ".join(sorted(counts)) or "none"
             raise serializers.ValidationError(
-                {"metric": f"{benchmark.name} has no scores for metric {metric!r} (it has: {known})."}
+                {"metric": [f"{benchmark.name} has no scores for metric {metric!r} (it has: {known})."]}
             )
-        else:
-            attrs["metric"] = metric
-        return attrs
+        return {**params, "benchmark": benchmark, "metric": metric}
 
 
-class PairParams(serializers.Serializer):
+class PairParams(QueryParams):
     a = CountryField(required=False, default="US", max_length=10, help_text="Country A (ISO 3166-1 alpha-2).")
     b = CountryField(required=False, default="CN", max_length=10, help_text="Country B (ISO 3166-1 alpha-2).")
 
@@ -125,20 +157,24 @@ class CostRatioParams(PriceParams, PairParams, BenchmarkParams):
         help_text="Score a model must reach (default: the weaker of the two countries' best priced scores).",
     )
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        threshold, benchmark = attrs.get("threshold"), attrs["benchmark"]
-        if threshold is not None:
-            if not math.isfinite(threshold):
-                raise serializers.ValidationError({"threshold": "Give a finite number."})
-            if not benchmark.scale_min <= threshold <= benchmark.scale_max:
-                raise serializers.ValidationError(
-                    {
-                        "threshold": f"{threshold:g} is outside {benchmark.name}'s scale "
+    def validate_threshold(self, value: float | None) -> float | None:
+        if value is not None and not math.isfinite(value):
+            raise serializers.ValidationError("Give a finite number.")
+        return value
+
+    def resolve(self, params: dict) -> dict:
+        params = super().resolve(params)
+        threshold, benchmark = params.get("threshold"), params["benchmark"]
+        if threshold is not None and not benchmark.scale_min <= threshold <= benchmark.scale_max:
+            raise serializers.ValidationError(
+                {
+                    "threshold": [
+                        f"{threshold:g} is outside {benchmark.name}'s scale "
                         f"{benchmark.scale_min:g}-{benchmark.scale_max:g}."
-                    }
-                )
-        return attrs
+                    ]
+                }
+            )
+        return params
 
 
 class SummaryParams(PriceParams, PairParams, AsOfParams):

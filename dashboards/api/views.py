@@ -4,10 +4,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from dashboards.api import serializers as s
 from dashboards.queries import analytics_report
+from models_registry.api.viewsets import CsvForListsOnlyMixin
 
 BAD_PARAMETERS = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
@@ -15,14 +17,16 @@ BAD_PARAMETERS = OpenApiResponse(
 )
 
 
-class AnalyticsView(APIView):
+class AnalyticsView(CsvForListsOnlyMixin, APIView):
     """GET only; anyone may read. Responses are cached until the registry's data changes."""
 
     permission_classes = [AllowAny]
     endpoint: str
 
     def get(self, request):
-        return Response(analytics_report(self.endpoint, request.query_params))
+        query = request.query_params.copy()
+        query.pop(api_settings.URL_FORMAT_OVERRIDE, None)  # ?format=json: DRF's content negotiation, done
+        return Response(analytics_report(self.endpoint, query))
 
 
 class FrontierView(AnalyticsView):

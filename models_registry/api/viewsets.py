@@ -1,7 +1,10 @@
 """Base viewsets of /api/v1/: pagination, filtering, search, ordering, CSV export and safe writes."""
 
+from collections.abc import Collection
+
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.http import QueryDict
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
@@ -49,13 +52,39 @@ class ApiSearchFilter(SearchFilter):
             raise ValidationError({api_settings.SEARCH_PARAM: exc.detail}) from exc
 
 
+def query_name_errors(query: QueryDict, allowed: Collection[str]) -> dict[str, list[str]]:
+    """{name: [message]} for each query parameter that is not `allowed`, or given more than once: a typo
+    (`?contry=CN`) is a 400 instead of an unfiltered answer that looks right, and a repeated one is not silently
+    the last of several. Used by every list and the analytics endpoints."""
+    errors = {}
+    for name in query:
+        if name not in allowed:
+            errors[name] = [f"Unknown query parameter. Use: {', '.join(sorted(allowed))}."]
+        elif len(query.getlist(name)) > 1:
+            errors[name] = ["Give this parameter once."]
+    return errors
+
+
+class CsvForListsOnlyMixin:
+    """`?format=csv` where the view renders no CSV (a detail, an analytics answer) is a 400 saying why, rather than
+    DRF's 404 for a format it has no renderer for."""
+
+    def perform_content_negotiation(self, request, force=False):
+        wanted = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE)
+        offered = {renderer.format for renderer in self.get_renderers()}
+        if not force and wanted == ApiCSVRenderer.format and wanted not in offered:
+            message = "CSV is for lists (every filtered row, e.g. /api/v1/models/?format=csv); this answers JSON only."
+            raise ValidationError({api_settings.URL_FORMAT_OVERRIDE: [message]})
+        return super().perform_content_negotiation(request, force)
+
+
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "Other rows still refer to this one."
     default_code = "conflict"
 
 
-class ApiViewSetMixin:
+class ApiViewSetMixin(CsvForListsOnlyMixin):
     """Shared behaviour of every resource.
 
     - `?format=csv` on a list exports every filtered row, unpaginated, as an attachment;
@@ -88,16 +117,9 @@ class ApiViewSetMixin:
         return names
 
     def initial(self, request, *args, **kwargs):
-        """After authentication, permissions and throttling: refuse unknown query parameters, so a typo
-        (`?contry=CN`) is a 400 instead of an unfiltered answer that looks right; so is a repeated one."""
+        """After authentication, permissions and throttling: refuse unknown and repeated query parameters."""
         super().initial(request, *args, **kwargs)
-        allowed = self.allowed_query_params()
-        errors = {}
-        for name in request.query_params:
-            if name not in allowed:
-                errors[name] = [f"Unknown query parameter. Use: {', '.join(sorted(allowed))}."]
-            elif len(request.query_params.getlist(name)) > 1:
-                errors[name] = ["Give this parameter once."]  # not silently the last of several
+        errors = query_name_errors(request.query_params, self.allowed_query_params())
         if errors:
             raise ValidationError(errors)
 

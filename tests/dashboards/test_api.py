@@ -13,11 +13,12 @@ from tests.factories import BenchmarkFactory, BenchmarkScoreFactory
 
 pytestmark = pytest.mark.django_db
 
-GAP, FRONTIER, COST, SUMMARY = (
+GAP, FRONTIER, COST, SUMMARY, PRICE_PERFORMANCE = (
     reverse("analytics-gap"),
     reverse("analytics-frontier"),
     reverse("analytics-cost-ratio"),
     reverse("analytics-summary"),
+    reverse("analytics-price-performance"),
 )
 ECHO = {"benchmark", "metric", "a", "b", "as_of", "evaluated_by", "providers", "include_off_peak", "threshold"}
 
@@ -128,6 +129,18 @@ def test_defaults_are_filled_in_and_echoed(api_client):
         (SUMMARY, {"a": "U$"}, "a"),
         (SUMMARY, {"as_of": "31/01/2025"}, "as_of"),
         (SUMMARY, {"providers": "ALL!"}, "providers"),
+        # DESIGN's rules: an unknown or repeated parameter, and an as_of after today or before 2000-01-01.
+        (GAP, {"benchmark": "quiz", "bb": "FR"}, "bb"),
+        (GAP, {"benchmark": "quiz", "b": ["FR", "CN"]}, "b"),
+        (GAP, {"benchmark": "quiz", "as_of": "9999-12-31"}, "as_of"),
+        (GAP, {"benchmark": "quiz", "as_of": "1999-12-31"}, "as_of"),
+        (FRONTIER, {"benchmark": "quiz", "country": "US"}, "country"),
+        (COST, {"benchmark": "quiz", "threshold": ["10", "20"]}, "threshold"),
+        (SUMMARY, {"benchmark": "quiz"}, "benchmark"),  # summary covers every benchmark: not one of its names
+        (SUMMARY, {"as_of": "0001-01-01"}, "as_of"),
+        (PRICE_PERFORMANCE, {"benchmark": "quiz", "a": "US"}, "a"),
+        (GAP, {"benchmark": "quiz", "format": "csv"}, "format"),  # CSV is for lists
+        (SUMMARY, {"format": "csv"}, "format"),
     ],
 )
 def test_bad_parameters_get_a_400_naming_the_parameter(api_client, url, params, field):
@@ -173,12 +186,28 @@ def test_a_benchmark_without_scores_has_no_metric_and_empty_results(api_client):
     assert (response.json()["metric"], response.json()["series"]) == (None, [])
 
 
-@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31"])
-def test_extreme_dates_are_answered(api_client, as_of):
+@pytest.mark.parametrize("as_of", ["2000-01-01", "today"])
+def test_the_first_and_last_allowed_dates_are_answered(api_client, as_of):
     save_world(lower_is_better_world())
+    as_of = datetime.datetime.now(datetime.UTC).date().isoformat() if as_of == "today" else as_of
     for url in [GAP, COST, FRONTIER]:
         assert api_client.get(url, {"benchmark": "err-rate", "as_of": as_of}).status_code == 200
     assert api_client.get(SUMMARY, {"as_of": as_of}).status_code == 200
+
+
+def test_the_cache_key_is_built_from_the_validated_parameters(api_client, django_assert_max_num_queries):
+    """Spellings of one query share one cached answer: case, spaces and the defaults written out."""
+    save_world(lower_is_better_world())
+    first = api_client.get(GAP, {"benchmark": "err-rate", "as_of": AS_OF.isoformat()})
+    assert first.status_code == 200
+    for same in [
+        {"benchmark": "ERR-RATE", "as_of": AS_OF.isoformat(), "a": "us", "b": " cn"},
+        {"b": "CN", "as_of": AS_OF.isoformat(), "benchmark": "err-rate", "evaluated_by": ""},
+    ]:
+        with django_assert_max_num_queries(2) as captured:  # the request's SAVEPOINT and RELEASE at most
+            again = api_client.get(GAP, same)
+        assert not [q for q in captured.captured_queries if "SELECT" in q["sql"].upper()], same
+        assert again.json() == first.json()
 
 
 def test_summary_has_one_row_per_benchmark_both_countries_have_scores_on(api_client):

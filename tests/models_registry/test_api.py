@@ -5,9 +5,11 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
-from django.urls import Resolver404, resolve
+from django.test import Client
+from django.urls import resolve
 from rest_framework.test import APIClient
 
+from models_registry.api.errors import unmatched_api_url
 from models_registry.models import AIModel, Lab, SourceRun, TimelineEvent
 from tests.api_helpers import (
     assert_list_and_detail_queries_bounded,
@@ -224,7 +226,11 @@ def test_csv_request_with_bad_input_still_answers_json_400(api_client):
 
 
 def test_csv_is_offered_on_lists_only(api_client, models):
-    assert api_client.get(detail_url("aimodel", "o3") + "?format=csv").status_code == 404
+    response = api_client.get(detail_url("aimodel", "o3") + "?format=csv")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "CSV is for lists" in response.json()["format"][0]
+    assert api_client.get(detail_url("aimodel", "o3") + "?format=xml").status_code == 404  # no such format at all
 
 
 @pytest.mark.parametrize(
@@ -396,6 +402,42 @@ def test_malformed_json_answers_400(labs):
     assert "detail" in response.json()
 
 
+@pytest.mark.parametrize("depth", [401, 1000, 100_000])
+def test_json_nested_too_deep_answers_400_and_writes_nothing(labs, depth):
+    """Python's json would hit its recursion limit (a RecursionError, a 500) past ~1,000 levels."""
+    client = writer_client("models_registry", "lab")
+    body = '{"slug": "deep", "name": "Deep", "country": "US", "source_note": ' + "[" * depth + "]" * depth + "}"
+    response = client.post(list_url("lab"), data=body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert "nested" in response.json()["detail"]
+    assert not Lab.objects.filter(slug="deep").exists()
+
+
+def test_json_nested_within_the_limit_is_parsed(labs):
+    client = writer_client("models_registry", "lab")
+    body = '{"slug": "deep", "name": "Deep", "country": "US", "aliases": ' + "[" * 399 + "]" * 399 + "}"
+    response = client.post(list_url("lab"), data=body, content_type="application/json")
+    assert response.status_code == 400  # parsed, then refused by the serializer like any other bad field
+    assert "aliases" in response.json()
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("path", ["/api/v1/no-such-route/", "/api/v2/labs/", "/api/v1/labs/x/y/z/", "/api/nothing"])
+def test_a_url_no_api_route_matches_is_a_json_404_even_with_debug_on(client, settings, debug, path):
+    settings.DEBUG = debug
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.put(path, data={}, content_type="application/json").status_code == 404  # no CSRF 403 either
+
+
+def test_a_list_url_without_its_slash_still_redirects(client):
+    response = client.get("/api/v1/labs")
+    assert (response.status_code, response["Location"]) == (301, "/api/v1/labs/")
+
+
 def test_event_create_and_duplicate_on_the_same_day_is_400(api_client):
     client = writer_client("models_registry", "timelineevent")
     event = {"date": "2025-01-20", "title": "R1 released", "kind": "model-release", "country": "CN"}
@@ -457,8 +499,7 @@ def test_token_users_have_their_own_rate(labs, throttle_rates):
 def test_id_routes_leave_room_for_fixed_sub_paths():
     assert resolve("/api/v1/probes/12/").url_name == "proberesult-detail"
     assert resolve("/api/v1/probes/summary/").url_name == "probe-summary"
-    with pytest.raises(Resolver404):
-        resolve("/api/v1/probes/latest/")
+    assert resolve("/api/v1/probes/latest/").func is unmatched_api_url  # no route of its own: the JSON 404
 
 
 def test_unknown_query_parameters_answer_400_instead_of_an_unfiltered_list(api_client, models):

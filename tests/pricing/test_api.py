@@ -347,6 +347,13 @@ def test_price_create_names_the_offering_by_id(market):
         ({"effective_to": "2025-08-01"}, "non_field_errors"),  # ends before it starts
         ({"effective_from": "not a date"}, "effective_from"),
         ({"off_peak": [True]}, "off_peak"),
+        # The refresh guards apply to API writes too: PRICE_MAX_PER_MTOK, and no date before 2000 or years ahead.
+        ({"input_per_mtok": "50000"}, "input_per_mtok"),
+        ({"output_per_mtok": "10000.000001"}, "output_per_mtok"),
+        ({"cached_input_per_mtok": "20000"}, "cached_input_per_mtok"),
+        ({"effective_from": "0001-01-01"}, "effective_from"),
+        ({"effective_from": "1999-12-31"}, "effective_from"),
+        ({"effective_from": "9999-12-31"}, "effective_from"),
     ],
 )
 def test_bad_price_input_answers_400_and_writes_nothing(market, change, field):
@@ -362,6 +369,38 @@ def test_bad_price_input_answers_400_and_writes_nothing(market, change, field):
     assert response.status_code == 400, response.content
     assert field in response.json(), response.json()
     assert PricePoint.objects.count() == 7
+
+
+def test_a_price_at_the_ceiling_is_accepted(market, settings):
+    settings.PRICE_MAX_PER_MTOK = 100.0
+    client = writer_client("pricing", "pricepoint")
+    payload = {"offering": market["offerings"]["o3"].pk, "effective_from": "2025-09-01"}
+    response = client.post(list_url("pricepoint"), {**payload, "input_per_mtok": "100", "output_per_mtok": "100"})
+    assert response.status_code == 201, response.content
+    response = client.post(
+        list_url("pricepoint"),
+        {**payload, "effective_from": "2025-09-02", "input_per_mtok": "100.5", "output_per_mtok": "1"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "100" in response.json()["input_per_mtok"][0]  # names the ceiling
+
+
+@pytest.mark.parametrize(("day", "status"), [("2025-05-27", 201), ("2025-05-28", 400), ("2026-01-01", 400)])
+def test_a_price_cannot_start_once_its_offering_retired(market, day, status):
+    """R1's deepseek-reasoner offering retired on 2025-05-28 (the id moved to R1-0528)."""
+    client = writer_client("pricing", "pricepoint")
+    payload = {
+        "offering": market["offerings"]["r1"].pk,
+        "effective_from": day,
+        "input_per_mtok": "0.5",
+        "output_per_mtok": "2",
+    }
+    response = client.post(list_url("pricepoint"), payload, format="json")
+    assert response.status_code == status, response.content
+    if status == 400:
+        assert "2025-05-28" in response.json()["effective_from"][0]
+        assert PricePoint.objects.count() == 7
 
 
 def test_price_update_and_delete_need_permission(api_client, market):

@@ -62,9 +62,3 @@ def superuser(db) -> User:
 def superuser_client(client, superuser):
     client.force_login(superuser)
     return client
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """These tests create hundreds of users; the production hasher takes ~0.3 s per password by design."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -271,14 +271,37 @@ def test_a_broken_record_is_refused_by_id_and_field_and_writes_nothing(feeds, na
         rejection = refused[0]
         labels = {str(feed.record_id(original, key)), str(feed.record_id(broken, key)).strip()[:300]}
         assert rejection["id"] in labels or re.fullmatch(r"row \d+|item \d+|data\[\d+\]", rejection["id"]), rejection
-        # A record the shipped fixture already refuses (openrouter/auto: a price of -1) keeps its first reason.
-        already_refused = {r.upstream_id for r in source_batch(feed, feed.encode(original)).rejected}
-        if path is not None and rejection["id"] not in already_refused:
-            assert any(word in rejection["reason"] for word in feed.fields[path]), rejection
+        if path is not None:
+            assert any(word in rejection["reason"] for word in reason_words(feed, original, key, path)), rejection
         assert state == control  # the refused record wrote nothing
     else:
         for record in source_batch(feed, feed.encode(broken)).records:
             assert_sane(record)
+
+
+def reason_words(feed: Feed, original, key, path: str) -> set[str]:
+    """Words a refusal of record `key` with `path` broken must use: that field's names. A record the original answer
+    neither accepts nor refuses was skipped as a whole (openrouter/auto: both prices -1, "varies by routed model");
+    breaking one field ends the skip, so the refusal may name any of the record's fields (the other -1 price)."""
+    batch = source_batch(feed, feed.encode(original))
+    record_id = str(feed.record_id(original, key))
+    seen = {q.upstream_id for q in batch.records} | {r.upstream_id for r in batch.rejected}
+    if record_id in seen:
+        return feed.fields[path]
+    return set().union(*feed.fields.values())
+
+
+def test_breaking_one_price_of_a_skipped_router_entry_is_refused_for_its_other_price(feeds):
+    """Found by the fuzz above: openrouter/auto with one -1 price made real is refused for the other -1."""
+    feed = FEEDS["openrouter"]
+    original = feed.document()
+    key = next(i for i in feed.keys(original) if original["data"][i]["id"] == "openrouter/auto")
+    broken = copy.deepcopy(original)
+    broken["data"][key]["pricing"]["prompt"] = "0.000001"
+    run, _state = refresh_in_savepoint(feeds, feed, broken)
+    (rejection,) = [r for r in run.rejected if r["id"] == "openrouter/auto"]
+    assert "pricing.completion" in rejection["reason"]
+    assert any(word in rejection["reason"] for word in reason_words(feed, original, key, "pricing.prompt"))
 
 
 @pytest.mark.parametrize("name", sorted(FEEDS))

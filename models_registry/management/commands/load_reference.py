@@ -1,12 +1,23 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from models_registry.loading import ReferenceDataError, TableCounts, load_tables, reference_tables
+from models_registry.models import Lab
 
 
 class Command(BaseCommand):
     help = "Load the shipped, sourced reference data (labs, models, prices, scores, events). Idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load only into an empty registry (no lab yet): a container start never overwrites admin edits.",
+        )
+
     def handle(self, *args, **options):
+        if options["if_empty"] and Lab.objects.exists():
+            self.stdout.write("The registry holds data already: reference data not loaded (--if-empty).")
+            return
         tables = reference_tables()
         self.stdout.write(f"Loading {len(tables)} reference tables ...")
 

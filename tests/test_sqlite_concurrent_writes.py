@@ -1,0 +1,100 @@
+"""The embedded default takes concurrent writes: the real dev server (`manage.py runserver`, one thread per request)
+on a SQLite file, 30 API writes fired at once. Each waits its turn for SQLite's single writer (WAL, a busy
+timeout, transactions that take the write lock when they begin) instead of failing with "database is locked"."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from tests.conftest import PROJECT_DIR
+from tests.reliability.services import free_port, wait_until
+
+SETUP = """
+from django.contrib.auth.models import Permission, User
+from rest_framework.authtoken.models import Token
+from models_registry.models import Lab
+user = User.objects.create_user("writer", password="pw-for-tests-only")
+user.user_permissions.add(*Permission.objects.filter(codename__in=["add_timelineevent", "change_lab"]))
+for n in range({labs}):
+    Lab.objects.create(slug=f"lab-{{n}}", name=f"Lab {{n}}", country="US")
+print(Token.objects.create(user=user).key)
+"""
+POSTS, PATCHES = 20, 10
+
+
+def manage(env: dict, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def dev_server(tmp_path):
+    """`manage.py runserver` on a fresh, migrated SQLite file; yields (base URL, a writer's token, the file)."""
+    database = tmp_path / "embedded.sqlite3"
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "DEBUG"}}
+    env = {**clean, "DATABASE_URL": f"sqlite:///{database}"}
+    manage(env, "migrate", "--noinput", "-v0")
+    token = manage(env, "shell", "-c", SETUP.format(labs=PATCHES)).strip().splitlines()[-1]
+    port = free_port()
+    log = (tmp_path / "runserver.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        if server.poll() is not None:
+            raise RuntimeError((tmp_path / "runserver.log").read_text())
+        try:
+            return httpx.get(f"{base}/api/v1/events/", timeout=5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_until(answers, timeout=60, interval=0.2, what="runserver to answer")
+        yield base, token, database
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+def test_thirty_simultaneous_api_writes_on_the_dev_server_all_succeed_and_are_stored_once(dev_server):
+    base, token, database = dev_server
+    headers = {"Authorization": f"Token {token}"}
+    start = threading.Barrier(POSTS + PATCHES)
+
+    def post(n: int) -> int:
+        body = {"date": "2025-01-20", "title": f"Concurrent event {n}", "kind": "other", "source_note": "test"}
+        start.wait()
+        return httpx.post(f"{base}/api/v1/events/", json=body, headers=headers, timeout=60).status_code
+
+    def patch(n: int) -> int:
+        start.wait()
+        body = {"headquarters_city": f"City {n}"}
+        return httpx.patch(f"{base}/api/v1/labs/lab-{n}/", json=body, headers=headers, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=POSTS + PATCHES) as pool:
+        posts = [pool.submit(post, n) for n in range(POSTS)]
+        patches = [pool.submit(patch, n) for n in range(PATCHES)]
+        statuses = [f.result() for f in posts], [f.result() for f in patches]
+
+    assert statuses == ([201] * POSTS, [200] * PATCHES)
+    with sqlite3.connect(database) as db:
+        titles = [row[0] for row in db.execute("SELECT title FROM models_registry_timelineevent")]
+        cities = dict(db.execute("SELECT slug, headquarters_city FROM models_registry_lab"))
+    assert sorted(titles) == sorted(f"Concurrent event {n}" for n in range(POSTS))  # each stored once
+    assert cities == {f"lab-{n}": f"City {n}" for n in range(PATCHES)}
