@@ -400,8 +400,15 @@ def test_litellm_against_the_shipped_reference_data(reference_data, litellm):
         assert api_id in run.unmatched
     sonnet = Offering.objects.get(provider__slug="anthropic", provider_model_id="claude-sonnet-4-5-20250929")
     assert sonnet.prices.count() == 1  # 3/15/0.3 as in prices.csv: unchanged
-    flash = Offering.objects.get(provider__slug="deepseek", provider_model_id="deepseek-v4-flash")
-    assert flash.prices.count() == 1
+    flash = Offering.objects.get(provider__slug="deepseek", provider_model_id="deepseek-v4-flash", retired_on=None)
+    # The id now serves DeepSeek-V4.1-Flash, listed at 0.3/1.2 in prices.csv; the recorded LiteLLM entry says
+    # 0.14/0.28, so the live offering gets one new list price that day, and its retired predecessors none.
+    assert flash.model.slug == "deepseek-v4.1-flash"
+    new = flash.prices.get(effective_from=DAY1)
+    assert (new.input_per_mtok, new.output_per_mtok, new.off_peak) == (Decimal("0.14"), Decimal("0.28"), False)
+    assert not PricePoint.objects.filter(
+        offering__provider_model_id="deepseek-v4-flash", offering__retired_on__isnull=False, effective_from=DAY1
+    ).exists()
     assert (
         Offering.objects.filter(provider__slug="mistral", provider_model_id="mistral-large-2407")
         .get()
