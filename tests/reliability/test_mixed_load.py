@@ -225,7 +225,9 @@ def write_once(
     elif kind == 1:
         body = {
             "offering": rng.choice(c.priced_offerings),
-            "effective_from": day_after(datetime.date(1990, 1, 1), n).isoformat(),  # history, never today's row
+            "effective_from": day_after(
+                datetime.date(2000, 1, 1), n
+            ).isoformat(),  # history (2000 on: the price guards refuse earlier)
             "input_per_mtok": f"{rng.uniform(0.01, 60):.6f}",
             "output_per_mtok": f"{rng.uniform(0.01, 240):.6f}",
             "note": tag,
