@@ -110,3 +110,27 @@ class ApiAutoSchema(AutoSchema):
         component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
         self.registry.register_on_missing(component)
         return component.ref
+
+
+def undiscriminated_unions_as_any_of(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: every `oneOf` without a discriminator becomes `anyOf`.
+
+    drf-spectacular writes a blank-allowed URL or pattern field as `oneOf[{format: uri}, {maxLength: 0}]`, and
+    `""` matches both branches, so a strict `oneOf` validator (openapi-core, generated clients) refuses a value
+    the API sends. The branches it writes are alternatives, never an exclusive choice, so `anyOf` says what is
+    meant; it runs over the whole document, so fields and endpoints added later get it too. A `oneOf` with a
+    `discriminator` (a polymorphic serializer) is left alone: there exactly one branch applies by design.
+    """
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "oneOf" in node and "discriminator" not in node:
+                node["anyOf"] = node.pop("oneOf")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result
