@@ -1,13 +1,13 @@
 """Take the rows a loader writes once, and put them back per test: a cheap `reference_data` fixture.
 
 `take` runs the loader inside a transaction that it rolls back, and keeps every row it added (of every model,
-auto-created many-to-many tables included) as field values. `restore` bulk-inserts them again with their primary
-keys, parents before children, and moves the primary-key sequences past them (PostgreSQL; SQLite's AUTOINCREMENT
-follows explicit keys by itself), so rows a test creates afterwards get fresh keys. Plain SQL inserts on both
-databases: no signals fire, as none of the loader's rows depends on one (the snapshot holds whatever they wrote).
+history and auto-created many-to-many tables included) as one INSERT per table with its rows' values already
+prepared for the database. `restore` runs those again (primary keys included, parents before children) and moves
+the primary-key sequences past them (PostgreSQL; SQLite's AUTOINCREMENT follows explicit keys by itself), so rows a
+test creates afterwards get fresh keys. Plain SQL on both databases: no signals fire, and the timestamps are those
+of the session's load; the snapshot holds whatever the loader and its signals wrote.
 """
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,8 +17,15 @@ from django.db import connection, models, transaction
 
 
 @dataclass(frozen=True)
+class Table:
+    model: type[models.Model]
+    insert: str  # INSERT INTO table (columns) VALUES (%s, ...)
+    rows: list[tuple]  # values as prepared for the database
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    tables: list[tuple[type[models.Model], list[dict]]]  # in insertion order: parents first
+    tables: list[Table]  # in insertion order: parents first
 
 
 def _concrete_models() -> list[type[models.Model]]:
@@ -68,19 +75,29 @@ def take(load: Callable[[], None]) -> Snapshot:
         load()
         tables = []
         for model in _parents_first(every):
-            fields = [f.attname for f in model._meta.concrete_fields]
-            rows = list(model._base_manager.order_by("pk").values(*fields))
+            fields = model._meta.concrete_fields
+            rows = list(model._base_manager.order_by("pk").values(*(f.attname for f in fields)))
             added = [r for r in rows if r[model._meta.pk.attname] not in before[model]]
             if added:
-                tables.append((model, _self_parents_first(model, added)))
+                tables.append(_table(model, _self_parents_first(model, added)))
         transaction.set_rollback(True)
     return Snapshot(tables)
 
 
+def _table(model: type[models.Model], rows: list[dict]) -> Table:
+    fields = model._meta.concrete_fields
+    quote = connection.ops.quote_name
+    insert = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    prepared = [tuple(f.get_db_prep_save(row[f.attname], connection) for f in fields) for row in rows]
+    return Table(model, insert, prepared)
+
+
 def restore(snapshot: Snapshot) -> None:
-    """Insert the snapshot's rows (fresh copies: a test may change the objects it reads) and reset sequences."""
-    for model, rows in snapshot.tables:
-        model._base_manager.bulk_create([model(**copy.deepcopy(row)) for row in rows], batch_size=500)
+    """Insert the snapshot's rows and move the key sequences past them."""
     with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in snapshot.tables]):
+        for table in snapshot.tables:
+            cursor.executemany(table.insert, table.rows)
+        for sql in connection.ops.sequence_reset_sql(no_style(), [table.model for table in snapshot.tables]):
             cursor.execute(sql)
