@@ -3,9 +3,17 @@
 Set as REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"], so analytics endpoints get the same error documentation.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissionsOrAnonReadOnly, IsAuthenticatedOrReadOnly
+from rest_framework.permissions import (
+    SAFE_METHODS,
+    AllowAny,
+    DjangoModelPermissionsOrAnonReadOnly,
+    IsAuthenticatedOrReadOnly,
+)
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from models_registry.api.renderers import ApiCSVRenderer
 
@@ -63,15 +71,25 @@ class ApiAutoSchema(AutoSchema):
         return parameters
 
     def get_auth(self):
-        """Mark anonymous access (`{}`) where the permission class lets anyone read."""
+        """Mark anonymous access (`{}`) wherever the view's own permission classes let an anonymous request of this
+        method through, so reads (and any endpoint added later that anyone may call) are typed as needing no
+        credentials; writes that need a token keep only the token and session schemes."""
         auths = super().get_auth()
-        anonymous_reads = any(
-            isinstance(p, (DjangoModelPermissionsOrAnonReadOnly, IsAuthenticatedOrReadOnly))
-            for p in self.view.get_permissions()
-        )
-        if anonymous_reads and self.method in SAFE_METHODS and {} not in auths:
+        if {} not in auths and self._anonymous_allowed():
             auths.append({})
         return auths
+
+    def _anonymous_allowed(self) -> bool:
+        """Ask each permission class, as the view would at request time, about an anonymous request."""
+        request = Request(APIRequestFactory().generic(self.method, self.path))
+        request.user = AnonymousUser()
+        try:
+            return all(p.has_permission(request, self.view) for p in self.view.get_permissions())
+        except Exception:  # a permission that needs more of a real request than the schema has: say what DRF's say
+            return self.method in SAFE_METHODS and any(
+                isinstance(p, (DjangoModelPermissionsOrAnonReadOnly, IsAuthenticatedOrReadOnly, AllowAny))
+                for p in self.view.get_permissions()
+            )
 
     def _error_codes(self) -> list[str]:
         codes = ["401", "429"]
