@@ -183,6 +183,8 @@ def _shifted(problem: _Problem, theta: np.ndarray) -> Fit:
 def anchored_scale(fitted: Fit, anchors: Mapping[str, float]) -> Scale:
     """The affine map putting the two anchor models on their values; raw when either is not fitted (or both sit
     at one capability, where no line passes through them)."""
+    if len(anchors) != 2:
+        return Scale()
     (slug_1, value_1), (slug_2, value_2) = anchors.items()
     where = {slug: i for i, slug in enumerate(fitted.obs.models)}
     if slug_1 not in where or slug_2 not in where:

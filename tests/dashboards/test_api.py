@@ -20,7 +20,18 @@ GAP, FRONTIER, COST, SUMMARY, PRICE_PERFORMANCE = (
     reverse("analytics-summary"),
     reverse("analytics-price-performance"),
 )
-ECHO = {"benchmark", "metric", "a", "b", "as_of", "evaluated_by", "independent", "providers", "include_off_peak", "threshold"}
+ECHO = {
+    "benchmark",
+    "metric",
+    "a",
+    "b",
+    "as_of",
+    "evaluated_by",
+    "independent",
+    "providers",
+    "include_off_peak",
+    "threshold",
+}
 
 
 def body_of(payload: dict) -> dict:
@@ -244,7 +255,9 @@ def test_analytics_queries_do_not_grow_with_rows(api_client, django_assert_max_n
     BenchmarkScoreFactory.create_batch(5, benchmark__slug="other", model__lab__country="US")
     for url, params in [(GAP, {"benchmark": "err-rate"}), (COST, {"benchmark": "err-rate"}), (SUMMARY, {})]:
         with django_assert_max_num_queries(counts[url]):
-            assert api_client.get(url, {**params, "as_of": "2025-01-01"}).status_code == 200  # a new key: computed again
+            assert (
+                api_client.get(url, {**params, "as_of": "2025-01-01"}).status_code == 200
+            )  # a new key: computed again
 
 
 def test_schema_documents_every_analytics_endpoint_with_its_parameters(api_client):
