@@ -110,7 +110,7 @@ def load_tables(
     tables: list[Table],
     *,
     on_table: Callable[[str, TableCounts], None] | None = None,
-    options: LoadOptions = LoadOptions(),  # noqa: B008 (frozen, so one shared default is safe)
+    options: LoadOptions = LoadOptions(),  # frozen: one shared default is safe
 ) -> LoadReport:
     """Write every table in one transaction; on any bad row roll back and raise ReferenceDataError.
 

@@ -62,7 +62,7 @@ class Command(BaseCommand):
             rows = "row" if len(kept) == 1 else "rows"
             self.stdout.write(
                 self.style.WARNING(f"kept {len(kept)} edited {rows}: " + "; ".join(kept))
-                + "\n  (changed by a person since the last load; --overwrite-edits replaces them with the shipped values)"
+                + "\n  (changed by a person since the last load; --overwrite-edits puts the shipped values back)"
             )
         left = sum(counts.left for counts in report.counts.values())
         if left:
