@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import QueryDict
 from rest_framework.serializers import Serializer
 
@@ -15,13 +16,14 @@ from dashboards.cache import analytics_cache_key, analytics_cached
 class Query:
     params: type[Serializer]
     report: Callable[..., dict]
+    settings_read: tuple[str, ...] = ()  # settings the report reads: part of the cache key
 
 
 QUERIES = {
     "frontier": Query(s.FrontierParams, reports.frontier_report),
     "gap": Query(s.GapParams, reports.gap_report),
     "cost-ratio": Query(s.CostRatioParams, reports.cost_ratio_report),
-    "summary": Query(s.SummaryParams, reports.summary_report),
+    "summary": Query(s.SummaryParams, reports.summary_report, settings_read=("STALE_AFTER_DAYS",)),
     "price-performance": Query(s.PricePerformanceParams, reports.price_performance_report),
 }
 
@@ -39,4 +41,5 @@ def analytics_report(endpoint: str, query: QueryDict) -> dict:
     def compute() -> dict:
         return spec.report(**params.resolve(parsed))
 
-    return analytics_cached(analytics_cache_key(endpoint, parsed), compute)
+    read = {name: getattr(settings, name) for name in spec.settings_read}
+    return analytics_cached(analytics_cache_key(endpoint, {**parsed, **read}), compute)

@@ -5,8 +5,11 @@ Each function takes validated parameters (dashboards.api.serializers) and return
 
 from datetime import date
 
+from django.conf import settings
+
 from benchmarks.models import Benchmark
 from dashboards.analytics import payloads
+from dashboards.analytics.freshness import fresh_then_stale
 from dashboards.selectors import (
     benchmark_list,
     benchmark_metric_counts,
@@ -122,7 +125,9 @@ def summary_report(
     *, a: str, b: str, as_of: date, evaluated_by: str | None, providers: str, include_off_peak: bool
 ) -> dict:
     """One row per benchmark both countries have scores on (at `as_of`, on the benchmark's default metric), in
-    four queries whatever the number of benchmarks."""
+    four queries whatever the number of benchmarks: fresh benchmarks first, then stale ones
+    (settings.STALE_AFTER_DAYS)."""
+    stale_after_days = settings.STALE_AFTER_DAYS
     benchmarks = benchmark_list()
     counts = benchmark_metric_counts()
     metrics = {bm.id: default_metric(counts.get(bm.id, {})) for bm in benchmarks}
@@ -145,8 +150,17 @@ def summary_report(
             b=b,
             as_of=as_of,
             higher_is_better=benchmark.higher_is_better,
+            stale_after_days=stale_after_days,
         )
         if row is not None:
             rows.append({"benchmark": benchmark.slug, **row})
+    leading: list[dict] = []  # rows that go before every benchmark whatever their freshness
     options = {"evaluated_by": evaluated_by, "providers": providers, "include_off_peak": include_off_peak}
-    return {"a": a, "b": b, "as_of": as_of.isoformat(), **options, "rows": rows}
+    return {
+        "a": a,
+        "b": b,
+        "as_of": as_of.isoformat(),
+        **options,
+        "stale_after_days": stale_after_days,
+        "rows": [*leading, *fresh_then_stale(rows)],
+    }

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from dashboards.analytics.costs import cost_at, cost_series, default_threshold
+from dashboards.analytics.freshness import is_stale, last_reported
 from dashboards.analytics.frontier import frontier_steps
 from dashboards.analytics.gap import gap_at, gap_series
 from dashboards.analytics.lags import catch_up_lags
@@ -190,17 +191,28 @@ def model_prices_now(
 
 
 def summary_row(
-    used: pd.DataFrame, priced_now: pd.DataFrame, *, metric: str, a: str, b: str, as_of: date, higher_is_better: bool
+    used: pd.DataFrame,
+    priced_now: pd.DataFrame,
+    *,
+    metric: str,
+    a: str,
+    b: str,
+    as_of: date,
+    higher_is_better: bool,
+    stale_after_days: int,
 ) -> dict | None:
     """The headline numbers of one benchmark at `as_of`, or None unless both countries have scores on it.
 
-    `used`: the benchmark's scores used at `as_of` (scores_used_at); `priced_now`: model_prices_now."""
+    `used`: the benchmark's scores used at `as_of` (scores_used_at); `priced_now`: model_prices_now.
+    `a_cost_model`/`b_cost_model` are the models behind `cost_ratio` (the cheapest reaching `threshold`), which
+    need not be the frontier models `a_model`/`b_model`."""
     if not {a, b} <= set(used["country"]):
         return None
     steps = frontier_steps(used, higher_is_better=higher_is_better)
     gap = records(gap_at(steps, [day(as_of)], a=a, b=b, higher_is_better=higher_is_better), GAP_KINDS)[0]
     threshold = default_threshold(used, priced_now, a=a, b=b, higher_is_better=higher_is_better)
     cost = cost_at(used, priced_now, a=a, b=b, as_of=as_of, threshold=threshold, higher_is_better=higher_is_better)
+    a_last, b_last = last_reported(used, a), last_reported(used, b)
     return {
         "metric": metric,
         "gap": gap["gap"],
@@ -211,6 +223,11 @@ def summary_row(
         "b_model": gap["b_model"],
         "threshold": threshold,
         "cost_ratio": number(cost["ratio"], DIGITS),
+        "a_cost_model": cost["a_model"],
+        "b_cost_model": cost["b_model"],
+        "a_last_reported": iso(a_last),
+        "b_last_reported": iso(b_last),
+        "stale": is_stale([a_last, b_last], as_of=as_of, stale_after_days=stale_after_days),
     }
 
 
