@@ -16,9 +16,17 @@ from rest_framework.exceptions import ValidationError
 
 from benchmarks.probes.selectors import probe_summary
 from dashboards import charts
+from dashboards.cards import summary_cards
 from dashboards.forms import BenchmarkForm
 from dashboards.queries import analytics_report
-from dashboards.selectors import DEFAULT_BENCHMARK, default_benchmark_slug, model_page, timeline_events
+from dashboards.selectors import (
+    DEFAULT_BENCHMARK,
+    benchmark_names,
+    default_benchmark_slug,
+    model_names,
+    model_page,
+    timeline_events,
+)
 from models_registry.api.filters import AIModelFilter
 from models_registry.selectors import aimodel_list
 
@@ -65,6 +73,13 @@ def _events(report: dict | None) -> list[dict]:
     return timeline_events(countries=[report["a"], report["b"]], until=date.fromisoformat(report["as_of"]))
 
 
+def _cards(summary: dict | None) -> list[dict]:
+    if not summary or not summary["rows"]:
+        return []
+    slugs = {row[k] for row in summary["rows"] for k in ("a_model", "b_model", "a_cost_model", "b_cost_model")}
+    return summary_cards(summary, model_names=model_names(s for s in slugs if s), benchmark_names=benchmark_names())
+
+
 def overview(request: HttpRequest) -> HttpResponse:
     errors: dict = {}
     benchmark = _benchmark_slug(request)
@@ -78,6 +93,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "benchmark": benchmark,
         "summary": summary,
         "summary_url": summary_url,
+        "cards": _cards(summary),
         "gap": gap,
         "gap_url": gap_url,
         "gap_chart": charts.gap_chart(gap, events=events) if gap else None,
