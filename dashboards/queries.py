@@ -5,11 +5,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import QueryDict
+from django.utils import timezone
 from rest_framework.serializers import Serializer
 
 from dashboards import reports
 from dashboards.api import serializers as s
 from dashboards.cache import analytics_cache_key, analytics_cached
+from dashboards.selectors import newest_data_dates
+from models_registry.cache_version import data_version
 
 
 @dataclass(frozen=True)
@@ -43,3 +46,11 @@ def analytics_report(endpoint: str, query: QueryDict) -> dict:
 
     read = {name: getattr(settings, name) for name in spec.settings_read}
     return analytics_cached(analytics_cache_key(endpoint, {**parsed, **read}), compute)
+
+
+def newest_data_dates_cached() -> dict:
+    """The newest score and price dates up to today (selectors.newest_data_dates), cached per data version like
+    the analytics: a new score or price shows on the next page, and a quiet registry costs no query."""
+    today = timezone.now().date()
+    key = f"analytics:{data_version()}:newest-data-dates:{today.isoformat()}"
+    return analytics_cached(key, lambda: newest_data_dates(today=today))
