@@ -1,8 +1,7 @@
 """The overview's headline: the lead on the capability index in months, beside the field's published estimates."""
 
 from benchmarks.models import CAPABILITY_INDEX_SLUG
-
-DAYS_PER_MONTH = 30.44
+from dashboards.cards import DAYS_PER_MONTH
 
 # Published estimates of the US-China gap to compare with (cited by name and date: the pages link no copy).
 PUBLISHED_ESTIMATES = [
