@@ -75,12 +75,17 @@ def _events(report: dict | None) -> list[dict]:
     return timeline_events(countries=[report["a"], report["b"]], until=date.fromisoformat(report["as_of"]))
 
 
+def _summary_models(summary: dict | None) -> set[str]:
+    """The slugs of every model a summary's rows name."""
+    keys = ("a_model", "b_model", "a_cost_model", "b_cost_model")
+    return {row[k] for row in (summary or {}).get("rows", []) for k in keys if row[k]}
+
+
 def _cards(summary: dict | None) -> list[dict]:
     if not summary or not summary["rows"]:
         return []
-    slugs = {row[k] for row in summary["rows"] for k in ("a_model", "b_model", "a_cost_model", "b_cost_model")}
     names = {**benchmark_names(), CAPABILITY_INDEX_SLUG: "Capability index"}
-    return summary_cards(summary, model_names=model_names(s for s in slugs if s), benchmark_names=names)
+    return summary_cards(summary, model_names=model_names(_summary_models(summary)), benchmark_names=names)
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -97,7 +102,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "benchmark": benchmark,
         "summary": summary,
         "summary_url": summary_url,
-        "headline": index_headline(summary),
+        "headline": index_headline(summary, model_names=model_names(_summary_models(summary))),
         "published_estimates": PUBLISHED_ESTIMATES,
         "index_gap": index_gap,
         "index_gap_url": index_gap_url,
