@@ -131,7 +131,8 @@ class ApiAutoSchema(AutoSchema):
 
 
 def undiscriminated_unions_as_any_of(result: dict, generator, request, public) -> dict:
-    """Postprocessing hook: every `oneOf` without a discriminator becomes `anyOf`.
+    """Postprocessing hook: every `oneOf` without a discriminator becomes `anyOf` (and a nullable `$ref` a union
+    with `null`, see NULL_ONLY).
 
     drf-spectacular writes a blank-allowed URL or pattern field as `oneOf[{format: uri}, {maxLength: 0}]`, and
     `""` matches both branches, so a strict `oneOf` validator (openapi-core, generated clients) refuses a value
@@ -144,6 +145,9 @@ def undiscriminated_unions_as_any_of(result: dict, generator, request, public) -
         if isinstance(node, dict):
             if "oneOf" in node and "discriminator" not in node:
                 node["anyOf"] = node.pop("oneOf")
+            if node.get("nullable") and "type" not in node and len(node.get("allOf", ())) == 1:
+                node["anyOf"] = [*node.pop("allOf"), NULL_ONLY]
+                del node["nullable"]
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -152,3 +156,10 @@ def undiscriminated_unions_as_any_of(result: dict, generator, request, public) -
 
     walk(result)
     return result
+
+
+# What `null` matches in OpenAPI 3.0: `nullable` counts only beside a `type` (3.0.3), so drf-spectacular's
+# `{allOf: [$ref], nullable: true}` for a nullable nested serializer still refuses `null` (the `$ref`'s own
+# schema is not nullable), and a strict validator refuses the `null` the API sends. The same hook rewrites it
+# as `anyOf: [$ref, NULL_ONLY]`.
+NULL_ONLY = {"type": "object", "nullable": True, "enum": [None]}
