@@ -6,7 +6,6 @@ Every chart has the same numbers in a table and a link to the API URL that retur
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from rest_framework.exceptions import ValidationError
 
 from benchmarks.probes.selectors import probe_summary
 from dashboards import charts
-from dashboards.forms import BenchmarkForm
+from dashboards.forms import BenchmarkForm, model_filter_form
 from dashboards.queries import analytics_report
 from dashboards.selectors import DEFAULT_BENCHMARK, default_benchmark_slug, model_page, timeline_events
 from models_registry.api.filters import AIModelFilter
@@ -39,7 +38,8 @@ def _report(endpoint: str, params: dict[str, str], errors: dict) -> tuple[dict |
         return analytics_report(endpoint, QueryDict(urlencode(params))), api_url
     except ValidationError as exc:
         for name, messages in exc.detail.items():
-            errors.setdefault(name, []).extend(str(m) for m in messages)
+            known = errors.setdefault(name, [])  # several charts of one page refuse the same parameter: say it once
+            known.extend(m for m in map(str, messages) if m not in known)
         return None, api_url
 
 
@@ -161,19 +161,17 @@ def model_list(request: HttpRequest) -> HttpResponse:
     filterset = AIModelFilter(request.GET, queryset=aimodel_list())
     valid = filterset.is_valid()
     models = filterset.qs if valid else aimodel_list().none()
-    search = request.GET.get("q", "").strip()
-    if search:
-        models = models.filter(Q(name__icontains=search) | Q(slug__icontains=search) | Q(lab__name__icontains=search))
     ordering = request.GET.get("ordering", "-release_date")
     models = models.order_by(MODEL_ORDERINGS.get(ordering, "-release_date"), "slug")
     page = Paginator(models, MODELS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("ordering", None)
+    filter_form = model_filter_form(filterset.form)
     context = {
         "nav": "models",
-        "filterset": filterset,
-        "search": search,
+        "filter_form": filter_form,
+        "error_labels": [filter_form.fields[name].label for name in filter_form.errors if name in filter_form.fields],
         "ordering": ordering,
         "page": page,
         "query": query.urlencode(),
