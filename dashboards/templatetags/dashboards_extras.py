@@ -1,5 +1,7 @@
 from django import template
 
+NO_VALUE = "\u2013"  # an en dash, as the tables show a missing number
+
 register = template.Library()
 
 
@@ -16,9 +18,9 @@ def providers_label(value: str) -> str:
 
 @register.filter
 def thousands(value):
-    """1000000 -> "1,000,000"; None -> "–"."""
+    """1000000 -> "1,000,000"; None -> an en dash."""
     if value is None or value == "":
-        return "–"
+        return NO_VALUE
     try:
         return f"{int(value):,}"
     except (TypeError, ValueError):
@@ -32,10 +34,10 @@ def _billions(value) -> str:
 
 @register.filter
 def parameters_label(model) -> str:
-    """A model's size as people write it: "284B / 5.1B active" (mixture of experts), "70B" (dense), "–"."""
+    """A model's size as people write it: "284B / 5.1B active" (mixture of experts), "70B" (dense)."""
     total, active = model.parameters_total_b, model.parameters_active_b
     if total is None and active is None:
-        return "–"
+        return NO_VALUE
     if total is None:
         return f"{_billions(active)} active"
     if active is None or active == total:
