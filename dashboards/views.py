@@ -7,7 +7,8 @@ from datetime import date
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -207,3 +208,8 @@ def status(request: HttpRequest) -> HttpResponse:
         "api_url": reverse("probe-summary") + (f"?{urlencode({'provider': provider})}" if provider else ""),
     }
     return render(request, "dashboards/status.html", context)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Pages without base.html (admin, the browsable API) make browsers ask for /favicon.ico."""
+    return redirect(static("favicon.svg"))

@@ -24,7 +24,7 @@
       const row = rowEnds.findIndex((end) => left > end + 4);
       const placed = text && fitsInside && row !== -1;
       if (placed) rowEnds[row] = left + width;
-      return { marker, px, row: placed ? row : null, text };
+      return { marker, px, row: placed ? row : null, text, left, width };
     }).filter(Boolean);
   }
 
