@@ -160,6 +160,7 @@ MODEL_ORDERINGS = {
 def model_list(request: HttpRequest) -> HttpResponse:
     """The registry's models, filtered with the API's own FilterSet, searchable and sortable."""
     filterset = AIModelFilter(request.GET, queryset=aimodel_list())
+    filter_form = model_filter_form(filterset.form)  # before validation: bound fields copy labels when first made
     valid = filterset.is_valid()
     models = filterset.qs if valid else aimodel_list().none()
     ordering = request.GET.get("ordering", "-release_date")
@@ -168,7 +169,6 @@ def model_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("ordering", None)
-    filter_form = model_filter_form(filterset.form)
     context = {
         "nav": "models",
         "filter_form": filter_form,
