@@ -20,7 +20,8 @@ def country_colour(code: str) -> str:
 def _time_axis() -> dict:
     return {
         "type": "time",
-        "time": {"unit": "month", "tooltipFormat": "yyyy-MM-dd"},
+        # No fixed unit: Chart.js picks days to years from the range, so an 11-day series still has ticks.
+        "time": {"minUnit": "day", "tooltipFormat": "yyyy-MM-dd"},
         "title": {"display": True, "text": "Date"},
     }
 

@@ -111,6 +111,7 @@
     delete config.markers;
     config.options = config.options || {};
     config.options.maintainAspectRatio = false;
+    config.options.animation = false; // drawn at once: what a reader (or a screenshot) sees is the final chart
     config.options.plugins = config.options.plugins || {};
     config.options.plugins.markers = { items: markers };
     config.options.plugins.tooltip = Object.assign(

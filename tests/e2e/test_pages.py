@@ -270,12 +270,13 @@ def test_admin_pages_render_for_an_editor(site, browser, width):
     page.wait_for_url(f"{site}/admin/")
     offering = Offering.objects.filter(provider__slug="deepseek", provider_model_id="deepseek-chat").first()
     price = PricePoint.objects.filter(offering=offering).first()
-    extra = [f"/admin/pricing/offering/{offering.pk}/change/", f"/admin/pricing/pricepoint/{price.pk}/history/"]
+    named = {path: path.strip("/").replace("/", "_") for path in ADMIN_PAGES}
+    named[f"/admin/pricing/offering/{offering.pk}/change/"] = "admin_pricing_offering_change"
+    named[f"/admin/pricing/pricepoint/{price.pk}/history/"] = "admin_pricing_pricepoint_history"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for path in ADMIN_PAGES + extra:
+    for path, name in named.items():
         assert page.goto(site + path).status == 200, path
-        name = path.strip("/").replace("/", "_") or "admin"
-        page.screenshot(path=str(SCREENSHOTS / f"admin-{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
     page.goto(site + "/admin/models_registry/aimodel/")
     country_choices = page.locator("#changelist-filter details").first.locator("li")
     assert 3 <= country_choices.count() <= 12  # the countries in use (and "All"), not ~250
