@@ -6,6 +6,7 @@ Every chart has the same numbers in a table and a link to the API URL that retur
 from datetime import date
 
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -210,6 +211,7 @@ def status(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/status.html", context)
 
 
+@transaction.non_atomic_requests  # a redirect: no database transaction (ATOMIC_REQUESTS) for it
 def favicon(request: HttpRequest) -> HttpResponse:
-    """Pages without base.html (admin, the browsable API) make browsers ask for /favicon.ico."""
+    """Pages without base.html (the browsable API) make browsers ask for /favicon.ico."""
     return redirect(static("favicon.svg"))
