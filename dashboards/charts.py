@@ -22,6 +22,7 @@ def _time_axis() -> dict:
         "type": "time",
         # No fixed unit: Chart.js picks days to years from the range, so an 11-day series still has ticks.
         "time": {"minUnit": "day", "tooltipFormat": "yyyy-MM-dd"},
+        "ticks": {"maxRotation": 0, "autoSkipPadding": 16},
         "title": {"display": True, "text": "Date"},
     }
 
@@ -270,15 +271,17 @@ def price_history_chart(lines: dict[str, list[dict]]) -> dict:
 def price_history_lines(prices, *, until: date) -> dict[str, list[dict]]:
     """PricePoints (ordered by offering, then date) as one line of list prices per offering, plus one per
     offering's off-peak prices: label -> [{date, blended}]. A line holds its last price until the offering
-    retired (or `until`); an ended price (effective_to) breaks the line there."""
+    retired (or `until`); an ended price (effective_to) breaks the line there, or at the offering's retirement
+    when that came first (a retired offering sells nothing)."""
     lines: dict[str, list[dict]] = {}
     ends: dict[str, date] = {}
     for p in prices:
         label = f"{p.offering.provider.slug}:{p.offering.provider_model_id}" + (" (off-peak)" if p.off_peak else "")
         line = lines.setdefault(label, [])
         line.append({"date": p.effective_from.isoformat(), "blended": float(p.blended_per_mtok)})
-        if p.effective_to:
-            line.append({"date": p.effective_to.isoformat(), "blended": None})
+        if p.effective_to:  # an ended price stops there, or where its offering retired if that came first
+            stop = min(filter(None, [p.effective_to, p.offering.retired_on]))
+            line.append({"date": stop.isoformat(), "blended": None})
         ends[label] = min(filter(None, [p.offering.retired_on, until]))
     for label, line in lines.items():
         last = line[-1]

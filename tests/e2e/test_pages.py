@@ -173,12 +173,13 @@ def test_price_frontier_levels_start_at_the_price_of_the_model_that_reaches_them
     page.problems.assert_none()
 
 
-def test_an_ended_price_is_held_over_its_whole_interval_then_breaks(site, page):
+def test_an_ended_price_is_held_over_its_interval_then_breaks(site, page):
     page.goto(f"{site}/models/deepseek-r1/")
     off_peak = next(d for d in chart_data(page, "price-chart") if d["label"] == "deepseek:deepseek-reasoner (off-peak)")
     points = [(p["x"], p["y"]) for p in off_peak["data"]]
     start = points.index(("2025-02-26", pytest.approx(0.23875)))
-    assert points[start + 1 : start + 3] == [("2025-09-05", pytest.approx(0.23875)), ("2025-09-05", None)]
+    # Valid until 2025-09-05, but the offering retired on 2025-05-28 (the id moved to R1-0528): held to then.
+    assert points[start + 1 : start + 3] == [("2025-05-28", pytest.approx(0.23875)), ("2025-05-28", None)]
     assert off_peak["data"][start + 1]["held"] is True
     page.problems.assert_none()
 
@@ -206,6 +207,7 @@ def test_event_labels_on_the_gap_chart_never_overlap(site, page):
     page.mouse.move(box["x"] + x, box["y"] + box["height"] / 2)
     hovered = page.evaluate("() => (Chart.getChart('gap-chart').$markerHover || []).map(p => p.marker.title)")
     assert hidden_or_any["title"] in hovered
+    page.mouse.move(0, 0)
     page.problems.assert_none()
 
 
