@@ -44,6 +44,8 @@ class PricePointForm(forms.ModelForm):
             "source_run",
         ]
         labels = PRICE_LABELS
+        # Narrow number boxes, so the offering's inline of prices fits a 1280 px screen.
+        widgets = {name: forms.NumberInput(attrs={"style": "width: 8em"}) for name in PRICE_LABELS}
 
 
 class PricePointInline(admin.TabularInline):
@@ -51,12 +53,12 @@ class PricePointInline(admin.TabularInline):
     form = PricePointForm
     extra = 0
     fields = [
-        "effective_from",
-        "effective_to",
         "input_per_mtok",
         "output_per_mtok",
         "cached_input_per_mtok",
         "off_peak",
+        "effective_from",
+        "effective_to",
     ]
 
 
@@ -66,6 +68,13 @@ class OfferingAdmin(RegistryAdmin):
     list_filter = ["provider", "probe_enabled", country_in_use_filter("model__lab__country")]
     list_select_related = ["model", "provider"]
     ordering = ["model__name", "provider__slug", "provider_model_id", "available_from"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["model", "provider", "provider_model_id", ("available_from", "retired_on"), "probe_enabled"]},
+        ),
+        ("Source", {"fields": ["source_url", "source_note"]}),
+    ]
     search_fields = ["provider_model_id", "model__name", "model__slug", "provider__name"]
     date_hierarchy = "available_from"
     autocomplete_fields = ["model", "provider"]
