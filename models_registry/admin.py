@@ -27,11 +27,12 @@ class RegistryAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST" and not self.has_change_history_permission(request):
             raise PermissionDenied
+        request.reverting_history = True  # save_model: this form's initial values are the old version's, not the row's
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change) -> None:
         # "Save" on an untouched form would write a history row that changes nothing (and bump updated_at).
-        if change and not form.has_changed():
+        if change and not form.has_changed() and not getattr(request, "reverting_history", False):
             return
         super().save_model(request, obj, form, change)
 
