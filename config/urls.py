@@ -9,7 +9,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("config.api_urls")),
-    path("api-auth/", include("rest_framework.urls")),  # the browsable API's "Log in" link
     path("api/<path:rest>", unmatched_api_url),  # JSON 404 under /api/, with DEBUG on too
     path("", include("dashboards.urls")),
 ]

@@ -23,5 +23,4 @@ urlpatterns = [
     path("models/", views.model_list, name="model-list"),
     path("models/<slug_dots:slug>/", views.model_detail, name="model-detail"),
     path("status/", views.status, name="status"),
-    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -6,10 +6,8 @@ Every chart has the same numbers in a table and a link to the API URL that retur
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
-from django.templatetags.static import static
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -209,9 +207,3 @@ def status(request: HttpRequest) -> HttpResponse:
         "api_url": reverse("probe-summary") + (f"?{urlencode({'provider': provider})}" if provider else ""),
     }
     return render(request, "dashboards/status.html", context)
-
-
-@transaction.non_atomic_requests  # a redirect: no database transaction (ATOMIC_REQUESTS) for it
-def favicon(request: HttpRequest) -> HttpResponse:
-    """Pages without base.html (the browsable API) make browsers ask for /favicon.ico."""
-    return redirect(static("favicon.svg"))
