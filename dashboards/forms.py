@@ -3,6 +3,7 @@ parameter serializers (one place for the rules); these forms only render the con
 
 from django import forms
 
+from benchmarks.models import CAPABILITY_INDEX_SLUG
 from dashboards.selectors import benchmark_list
 from models_registry.api.filters import StrictBooleanField
 
@@ -18,6 +19,9 @@ class AnalyticsForm(forms.Form):
         required=False,
     )
     include_off_peak = forms.BooleanField(label="Off-peak discounts", required=False)
+    independent = forms.BooleanField(
+        label="Independent scores only", required=False, help_text="drop scores a model's own lab published"
+    )
 
 
 class BenchmarkForm(AnalyticsForm):
@@ -29,7 +33,8 @@ class BenchmarkForm(AnalyticsForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["benchmark"].choices = [(b.slug, b.name) for b in benchmark_list()]
+        index = (CAPABILITY_INDEX_SLUG, "Capability index (all benchmarks)")
+        self.fields["benchmark"].choices = [index, *((b.slug, b.name) for b in benchmark_list())]
 
 
 # The models page renders the API's own FilterSet form (one set of rules), with words for people instead of the

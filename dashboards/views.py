@@ -13,15 +13,25 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from rest_framework.exceptions import ValidationError
 
+from benchmarks.models import CAPABILITY_INDEX_SLUG
 from benchmarks.probes.selectors import probe_summary
 from dashboards import charts
+from dashboards.cards import summary_cards
 from dashboards.forms import BenchmarkForm, model_filter_form
+from dashboards.headline import PUBLISHED_ESTIMATES, index_headline
 from dashboards.queries import analytics_report
-from dashboards.selectors import DEFAULT_BENCHMARK, default_benchmark_slug, model_page, timeline_events
+from dashboards.selectors import (
+    DEFAULT_BENCHMARK,
+    benchmark_names,
+    default_benchmark_slug,
+    model_names,
+    model_page,
+    timeline_events,
+)
 from models_registry.api.filters import AIModelFilter
 from models_registry.selectors import aimodel_list
 
-PAIR = ["a", "b", "as_of", "evaluated_by"]
+PAIR = ["a", "b", "as_of", "evaluated_by", "independent"]
 PRICES = ["providers", "include_off_peak"]
 
 
@@ -65,10 +75,24 @@ def _events(report: dict | None) -> list[dict]:
     return timeline_events(countries=[report["a"], report["b"]], until=date.fromisoformat(report["as_of"]))
 
 
+def _summary_models(summary: dict | None) -> set[str]:
+    """The slugs of every model a summary's rows name."""
+    keys = ("a_model", "b_model", "a_cost_model", "b_cost_model")
+    return {row[k] for row in (summary or {}).get("rows", []) for k in keys if row[k]}
+
+
+def _cards(summary: dict | None) -> list[dict]:
+    if not summary or not summary["rows"]:
+        return []
+    names = {**benchmark_names(), CAPABILITY_INDEX_SLUG: "Capability index"}
+    return summary_cards(summary, model_names=model_names(_summary_models(summary)), benchmark_names=names)
+
+
 def overview(request: HttpRequest) -> HttpResponse:
     errors: dict = {}
     benchmark = _benchmark_slug(request)
     summary, summary_url = _report("summary", _params(request, PAIR + PRICES), errors)
+    index_gap, index_gap_url = _report("gap", _params(request, PAIR, benchmark=CAPABILITY_INDEX_SLUG), errors)
     gap, gap_url = _report("gap", _params(request, PAIR, benchmark=benchmark), errors)
     cost, cost_url = _report("cost-ratio", _params(request, PAIR + PRICES, benchmark=benchmark), errors)
     events = _events(gap)
@@ -78,6 +102,13 @@ def overview(request: HttpRequest) -> HttpResponse:
         "benchmark": benchmark,
         "summary": summary,
         "summary_url": summary_url,
+        "headline": index_headline(summary, model_names=model_names(_summary_models(summary))),
+        "published_estimates": PUBLISHED_ESTIMATES,
+        "index_gap": index_gap,
+        "index_gap_url": index_gap_url,
+        "index_chart": charts.gap_chart(index_gap, events=events) if index_gap else None,
+        "index_url": reverse("capability-index"),
+        "cards": _cards(summary),
         "gap": gap,
         "gap_url": gap_url,
         "gap_chart": charts.gap_chart(gap, events=events) if gap else None,
@@ -195,6 +226,21 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "probe_summary": probe_summary(model=slug),
     }
     return render(request, "dashboards/model_detail.html", context)
+
+
+def capability_index(request: HttpRequest) -> HttpResponse:
+    """Every model's index with its 90% interval, the difficulty ladder and the fit's figures."""
+    errors: dict = {}
+    params = _params(request, ["as_of", "evaluated_by", "independent", "anchors", "min_benchmarks", "ridge"], ci="true")
+    report, api_url = _report("capability-index", params, errors)
+    context = {
+        "nav": "index",
+        "form": _form(request, CAPABILITY_INDEX_SLUG),
+        "report": report,
+        "api_url": api_url,
+        "index_chart": charts.index_chart(report["models"]) if report and report["models"] else None,
+    }
+    return _page(request, "dashboards/capability_index.html", context, errors)
 
 
 def status(request: HttpRequest) -> HttpResponse:

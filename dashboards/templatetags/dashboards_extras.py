@@ -1,5 +1,7 @@
 from django import template
 
+from dashboards import headline
+
 NO_VALUE = "\u2013"  # an en dash, as the tables show a missing number
 
 register = template.Library()
@@ -43,3 +45,9 @@ def parameters_label(model) -> str:
     if active is None or active == total:
         return _billions(total)
     return f"{_billions(total)} / {_billions(active)} active"
+
+
+@register.filter
+def months(days):
+    """Days as months (days / 30.44), one decimal, unsigned; None stays None."""
+    return None if days is None else headline.months(days)

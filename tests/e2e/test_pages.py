@@ -22,6 +22,7 @@ PAGES = [
     "/models/deepseek-r1/",
     "/models/gpt-4.1/",
     "/status/",
+    "/index/",
     f"/?{urlencode(SEED_STORY)}",
 ]
 
