@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html, format_html_join
+from django_countries import countries
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,13 +27,38 @@ class RegistryAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST" and not self.has_change_history_permission(request):
             raise PermissionDenied
+        request.reverting_history = True  # save_model: this form's initial values are the old version's, not the row's
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change) -> None:
+        # "Save" on an untouched form would write a history row that changes nothing (and bump updated_at).
+        if change and not form.has_changed() and not getattr(request, "reverting_history", False):
+            return
+        super().save_model(request, obj, form, change)
+
+
+def country_in_use_filter(field_path: str, title: str = "country") -> type[admin.SimpleListFilter]:
+    """A list filter on an ISO country field listing only the countries the rows use (not all ~250), under
+    the same query parameter as a plain `list_filter = [field_path]`."""
+
+    class CountryInUseFilter(admin.SimpleListFilter):
+        parameter_name = field_path
+
+        def lookups(self, request, model_admin):
+            codes = model_admin.get_queryset(request).order_by().values_list(field_path, flat=True).distinct()
+            return [(code, f"{countries.name(code)} ({code})") for code in sorted({str(c) for c in codes if c})]
+
+        def queryset(self, request, queryset):
+            return queryset.filter(**{field_path: self.value()}) if self.value() else queryset
+
+    CountryInUseFilter.title = title
+    return CountryInUseFilter
 
 
 @admin.register(Lab)
 class LabAdmin(RegistryAdmin):
     list_display = ["name", "slug", "country", "headquarters_city", "founded_year", "parent"]
-    list_filter = ["country"]
+    list_filter = [country_in_use_filter("country")]
     list_select_related = ["parent"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -43,7 +69,7 @@ class LabAdmin(RegistryAdmin):
 class AIModelAdmin(RegistryAdmin):
     resource_classes = [AIModelResource]
     list_display = ["name", "slug", "lab", "country", "release_date", "open_weights", "reasoning", "context_window"]
-    list_filter = ["lab__country", "open_weights", "reasoning", "lab"]
+    list_filter = [country_in_use_filter("lab__country"), "open_weights", "reasoning", "lab"]
     list_select_related = ["lab"]
     search_fields = ["name", "slug", "lab__name"]
     date_hierarchy = "release_date"
@@ -59,7 +85,7 @@ class AIModelAdmin(RegistryAdmin):
 @admin.register(TimelineEvent)
 class TimelineEventAdmin(RegistryAdmin):
     list_display = ["date", "title", "kind", "country"]
-    list_filter = ["kind", "country"]
+    list_filter = ["kind", country_in_use_filter("country")]
     search_fields = ["title"]
     date_hierarchy = "date"
 

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from models_registry.models import AIModel, EventKind, Lab, RunStatus, SourceRun, TimelineEvent
 
@@ -100,10 +101,25 @@ class AIModelFilter(django_filters.FilterSet):
         field_name="release_date", lookup_expr="isnull", exclude=True, label="Has a release date (true/false)."
     )
     released_after, released_before = date_range("release_date", "Released")
+    # NetBox's `q`: one box over the names people search by, so the models page and this endpoint take the same URL.
+    q = django_filters.CharFilter(
+        method="search_text", label="Text in the name, slug, lab name or an upstream alias (any case)."
+    )
 
     class Meta:
         model = AIModel
         fields = ["lab", "country", "open_weights", "reasoning"]
+
+    def search_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(slug__icontains=value)
+            | Q(lab__name__icontains=value)
+            | Q(aliases__icontains=value)
+        )
 
 
 class TimelineEventFilter(django_filters.FilterSet):
