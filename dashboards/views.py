@@ -150,7 +150,12 @@ def costs(request: HttpRequest) -> HttpResponse:
     countries = ",".join(c for c in (request.GET.get("a", "US"), request.GET.get("b", "CN")) if c.strip())
     scatter, scatter_url = _report(
         "price-performance",
-        _params(request, ["as_of", "evaluated_by", "metric", *PRICES], benchmark=benchmark, countries=countries),
+        _params(
+            request,
+            ["as_of", "evaluated_by", "independent", "metric", *PRICES],
+            benchmark=benchmark,
+            countries=countries,
+        ),
         errors,
     )
     events = _events(cost)
