@@ -33,6 +33,7 @@ VARIABLE_PRICE = "-1"
 
 class OpenRouterSource:
     name = "openrouter"
+    proposes_models = True  # unmatched ids whose author prefix names a lab become ModelProposals
 
     def __init__(self, url: str | None = None):
         self.url = url or settings.OPENROUTER_MODELS_URL
@@ -86,7 +87,16 @@ def parse_model(item: Any) -> PriceQuote | None:
         context_window=optional_positive_int(item.get("context_length")),
         listed_on=_day(item.get("created")),
         aliases=(upstream_id,),
+        name=_display_name(item.get("name")),
     )
+
+
+def _display_name(value: Any) -> str:
+    """OpenRouter's display name without its `Author: ` prefix: `DeepSeek: R1 0528` -> `R1 0528`."""
+    if not isinstance(value, str):
+        return ""
+    _author, sep, rest = value.partition(": ")
+    return (rest if sep and rest.strip() else value).strip()[:200]
 
 
 def _day(timestamp: Any) -> date | None:
