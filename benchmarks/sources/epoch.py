@@ -114,8 +114,9 @@ def parse(payload: bytes, *, targets: dict[str, Target]) -> EpochBatch:
     """Pure: the zip's bytes in, validated scores, refused rows and the model versions out.
 
     A body that is not a zip, a missing metadata file or column, a mapped benchmark whose file or score column is
-    missing: SourceError (the run fails and nothing is written). A row without a model version or with a value
-    that is not a number, or outside 0-1 after scaling, is refused with its reason.
+    missing: SourceError (the run fails and nothing is written). A row with a value that is not a number, or
+    outside 0-1 after scaling, is refused with its reason; a row under no model version (a leaderboard agent run
+    over several models) or without a score is skipped.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(payload))
@@ -147,8 +148,8 @@ def parse(payload: bytes, *, targets: dict[str, Target]) -> EpochBatch:
             if benchmark is None:
                 continue  # not (or no longer) published: nothing to refresh, nothing to refuse
             rows = table(benchmark.source_file, (VERSION_COLUMN, benchmark.score_column))
-            for line, row in enumerate(rows, start=2):
-                _score(batch, row, benchmark=benchmark, target=target, where=f"{benchmark.source_file} row {line}")
+            for row in rows:
+                _score(batch, row, benchmark=benchmark, target=target)
     return batch
 
 
@@ -201,15 +202,11 @@ def _version(row: dict[str, str]) -> EpochVersion | None:
     )
 
 
-def _score(batch: EpochBatch, row: dict[str, str], *, benchmark: EpochBenchmark, target: Target, where: str) -> None:
+def _score(batch: EpochBatch, row: dict[str, str], *, benchmark: EpochBenchmark, target: Target) -> None:
     version = row.get(VERSION_COLUMN, "")
     raw = row.get(benchmark.score_column, "")
-    if not version:
-        if raw:  # Epoch lists some leaderboard entries under no single model (an agent over several)
-            batch.reject(where, f"{benchmark.name}: no model version")
-        return
-    if not raw:
-        return  # a run without a score yet
+    if not version or not raw:
+        return  # an entry under no single model (an agent over several), or a run without a score yet
     try:
         value = float(raw.rstrip("%"))
     except ValueError:
