@@ -169,7 +169,8 @@ def price_refresh_from_source(
 
 
 def _propose_unmatched(quotes: Sequence[PriceQuote], *, tally: Tally, run: SourceRun) -> None:
-    """Propose the unmatched ids whose author prefix (`deepseek` of `deepseek/deepseek-v4`) names a lab."""
+    """Propose the unmatched ids whose author prefix (`deepseek` of `deepseek/deepseek-v4`) names a lab; a variant
+    of a listing (`deepseek/deepseek-r1:free`) is a way to buy a model, not a model, and is never proposed."""
     unmatched = set(tally.unmatched)
     candidates = [
         ProposalCandidate(
@@ -179,7 +180,7 @@ def _propose_unmatched(quotes: Sequence[PriceQuote], *, tally: Tally, run: Sourc
             release_date=q.listed_on,
         )
         for q in quotes
-        if q.upstream_id in unmatched and "/" in q.upstream_id
+        if q.upstream_id in unmatched and "/" in q.upstream_id and ":" not in q.upstream_id
     ]
     lines = model_proposals_record(candidates=candidates, run=run)
     tally.proposed += len(lines)

@@ -92,11 +92,15 @@ def parse_model(item: Any) -> PriceQuote | None:
 
 
 def _display_name(value: Any) -> str:
-    """OpenRouter's display name without its `Author: ` prefix: `DeepSeek: R1 0528` -> `R1 0528`."""
+    """OpenRouter's display name as a model name: `OpenAI: GPT-5` -> `GPT-5`, but `DeepSeek: R1 0528` ->
+    `DeepSeek R1 0528`, where the rest alone would not say whose model it is."""
     if not isinstance(value, str):
         return ""
-    _author, sep, rest = value.partition(": ")
-    return (rest if sep and rest.strip() else value).strip()[:200]
+    author, sep, rest = value.partition(": ")
+    if not sep or not rest.strip():
+        return value.strip()[:200]
+    keep_author = author.strip().lower().replace(".", "") not in rest.lower().replace(".", "")
+    return (f"{author.strip()} {rest.strip()}" if keep_author else rest.strip())[:200]
 
 
 def _day(timestamp: Any) -> date | None:
