@@ -89,7 +89,10 @@ def model_proposals_record(*, candidates: Iterable[ProposalCandidate], run: Sour
     not proposed before (whatever became of it: a rejected id is never proposed again). Returns one line per
     proposal added (what `refresh --dry-run` prints). Queries: a constant handful, inside the run's transaction.
     """
-    candidates = list({c.upstream_id: c for c in candidates}.values())
+    first: dict[str, ProposalCandidate] = {}
+    for candidate in candidates:
+        first.setdefault(candidate.upstream_id, candidate)  # an id listed twice is proposed once, as first listed
+    candidates = list(first.values())
     if not candidates:
         return []
     taken = set(

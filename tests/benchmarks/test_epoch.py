@@ -271,3 +271,21 @@ def test_the_reference_models_match_epochs_versions_by_their_seeded_aliases(hub,
     assert run.unmatched == ["magistral-small-2506"]  # gpt-5's versions, DeepSeek-R1 and glm-5 all match
     assert ("gpt-5", "gpqa-diamond", 86.174242, DAY1) in stored_scores()
     assert ModelProposal.objects.get().lab.slug == "mistral"
+
+
+@pytest.mark.django_db
+def test_the_epoch_task_refreshes_once_per_lock_and_retries_only_when_unreachable(hub, settings):
+    from celery.exceptions import Retry
+
+    from benchmarks.tasks import epoch_refresh as epoch_task
+    from pricing.services import source_refresh_lock
+    from tests.upstream import unused_port_url
+
+    run_id = epoch_task.apply(throw=True).get()
+    assert SourceRun.objects.get(pk=run_id).created_count == 7
+    with source_refresh_lock("epoch"):
+        assert epoch_task.apply(throw=True).get() is None  # already running elsewhere: skipped
+    settings.EPOCH_BENCHMARKS_URL = unused_port_url("/hub.zip")
+    with pytest.raises(Retry):
+        epoch_task.apply(throw=True).get()
+    assert SourceRun.objects.filter(source="epoch", status="failed").count() == 1
