@@ -238,3 +238,33 @@ def price_history_lines(prices, *, until: date) -> dict[str, list[dict]]:
         if last["blended"] is not None and ends[label].isoformat() > last["date"]:
             line.append({"date": ends[label].isoformat(), "blended": last["blended"]})
     return lines
+
+
+def index_chart(models: list[dict]) -> dict:
+    """Each model's capability index against its release date, one colour per country; the 90% interval (when
+    computed) in the tooltip. `models`: the capability-index report's rows."""
+
+    def tip(m: dict) -> list[str]:
+        lines = [f"{m['name']} ({m['lab']}, {m['country']}): {_fmt(m['index'])}", f"released {m['release_date']}"]
+        if m["ci_low"] is not None:
+            lines.append(f"90% interval {_fmt(m['ci_low'])} to {_fmt(m['ci_high'])}")
+        return lines
+
+    datasets = [
+        {
+            "type": "scatter",
+            "label": f"{code} models",
+            "data": [{"x": m["release_date"], "y": m["index"], "tip": tip(m)} for m in models if m["country"] == code],
+            "borderColor": country_colour(code),
+            "backgroundColor": country_colour(code),
+            "pointRadius": 3,
+        }
+        for code in sorted({m["country"] for m in models})
+    ]
+    return {
+        "type": "scatter",
+        "data": {"datasets": datasets},
+        "options": {
+            "scales": {"x": _time_axis(), "y": {"title": {"display": True, "text": "Capability index"}}},
+        },
+    }

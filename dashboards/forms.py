@@ -3,6 +3,7 @@ parameter serializers (one place for the rules); these forms only render the con
 
 from django import forms
 
+from benchmarks.models import CAPABILITY_INDEX_SLUG
 from dashboards.selectors import benchmark_list
 
 
@@ -17,6 +18,9 @@ class AnalyticsForm(forms.Form):
         required=False,
     )
     include_off_peak = forms.BooleanField(label="Off-peak discounts", required=False)
+    independent = forms.BooleanField(
+        label="Independent scores only", required=False, help_text="drop scores a model's own lab published"
+    )
 
 
 class BenchmarkForm(AnalyticsForm):
@@ -28,4 +32,5 @@ class BenchmarkForm(AnalyticsForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["benchmark"].choices = [(b.slug, b.name) for b in benchmark_list()]
+        index = (CAPABILITY_INDEX_SLUG, "Capability index (all benchmarks)")
+        self.fields["benchmark"].choices = [index, *((b.slug, b.name) for b in benchmark_list())]

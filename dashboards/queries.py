@@ -23,6 +23,7 @@ QUERIES = {
     "cost-ratio": Query(s.CostRatioParams, reports.cost_ratio_report),
     "summary": Query(s.SummaryParams, reports.summary_report),
     "price-performance": Query(s.PricePerformanceParams, reports.price_performance_report),
+    "capability-index": Query(s.CapabilityIndexParams, reports.capability_index_report),
 }
 
 

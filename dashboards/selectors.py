@@ -9,6 +9,7 @@ from django.db.models.functions import Cast
 
 from benchmarks.models import Benchmark, BenchmarkScore, ProbeResult
 from dashboards.analytics.frames import PRICE_COLUMNS, SCORE_COLUMNS, typed_frame
+from dashboards.analytics.index_scores import INDEX_BENCHMARK_COLUMNS
 from models_registry.models import AIModel, TimelineEvent
 from pricing.models import PricePoint
 
@@ -47,23 +48,20 @@ def default_benchmark_slug() -> str | None:
 def benchmark_scores_frame(
     *,
     metrics: dict[int, str],
-    countries: Iterable[str],
+    countries: Iterable[str] | None,
     as_of: date,
     evaluated_by: str | None = None,
 ) -> pd.DataFrame:
-    """Scores (SCORE_COLUMNS) of the given {benchmark id: metric} pairs by models of `countries`, as known at
-    `as_of`: the rows the analytics need and no others, in one query."""
+    """Scores (SCORE_COLUMNS) of the given {benchmark id: metric} pairs by models of `countries` (None: every
+    country), as known at `as_of`: the rows the analytics need and no others, in one query."""
     if not metrics:
         return typed_frame([], SCORE_COLUMNS)
     pairs = Q()
     for benchmark_id, metric in metrics.items():
         pairs |= Q(benchmark_id=benchmark_id, metric=metric)
-    rows = BenchmarkScore.objects.filter(
-        pairs,
-        model__lab__country__in=list(countries),
-        model__release_date__lte=as_of,
-        reported_on__lte=as_of,
-    )
+    rows = BenchmarkScore.objects.filter(pairs, model__release_date__lte=as_of, reported_on__lte=as_of)
+    if countries is not None:
+        rows = rows.filter(model__lab__country__in=list(countries))
     if evaluated_by is not None:
         rows = rows.filter(evaluated_by=evaluated_by)
     values = rows.order_by().values_list(
@@ -82,6 +80,26 @@ def benchmark_scores_frame(
         "model__release_date",
     )
     return typed_frame(values, SCORE_COLUMNS)
+
+
+def index_benchmarks_frame() -> pd.DataFrame:
+    """The benchmarks the capability index reads (INDEX_BENCHMARK_COLUMNS): those with `in_index` and scores, each
+    on its default metric, in two queries."""
+    counts = benchmark_metric_counts()
+    rows = []
+    for bm in Benchmark.objects.filter(in_index=True).order_by("slug"):
+        metric = default_metric(counts.get(bm.id, {}))
+        if metric is not None:
+            rows.append((bm.id, bm.slug, metric, bm.scale_min, bm.scale_max, bm.higher_is_better))
+    frame = pd.DataFrame.from_records(rows, columns=INDEX_BENCHMARK_COLUMNS)
+    return frame.astype(
+        {"benchmark_id": "int64", "scale_min": "float64", "scale_max": "float64", "higher_is_better": "bool"}
+    )
+
+
+def model_names(slugs: Iterable[str]) -> dict[str, str]:
+    """{slug: name} of the given models, in one query."""
+    return dict(AIModel.objects.filter(slug__in=list(slugs)).values_list("slug", "name"))
 
 
 def offering_prices_frame(*, countries: Iterable[str], as_of: date) -> pd.DataFrame:

@@ -18,6 +18,7 @@ register_converter(SlugWithDots, "slug_dots")
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("index/", views.capability_index, name="capability-index"),
     path("gap/<slug_dots:benchmark>/", views.gap_detail, name="gap-detail"),
     path("costs/", views.costs, name="costs"),
     path("models/", views.model_list, name="model-list"),

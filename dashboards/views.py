@@ -14,15 +14,17 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from rest_framework.exceptions import ValidationError
 
+from benchmarks.models import CAPABILITY_INDEX_SLUG
 from benchmarks.probes.selectors import probe_summary
 from dashboards import charts
 from dashboards.forms import BenchmarkForm
+from dashboards.headline import PUBLISHED_ESTIMATES, index_headline
 from dashboards.queries import analytics_report
 from dashboards.selectors import DEFAULT_BENCHMARK, default_benchmark_slug, model_page, timeline_events
 from models_registry.api.filters import AIModelFilter
 from models_registry.selectors import aimodel_list
 
-PAIR = ["a", "b", "as_of", "evaluated_by"]
+PAIR = ["a", "b", "as_of", "evaluated_by", "independent"]
 PRICES = ["providers", "include_off_peak"]
 
 
@@ -69,6 +71,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     errors: dict = {}
     benchmark = _benchmark_slug(request)
     summary, summary_url = _report("summary", _params(request, PAIR + PRICES), errors)
+    index_gap, index_gap_url = _report("gap", _params(request, PAIR, benchmark=CAPABILITY_INDEX_SLUG), errors)
     gap, gap_url = _report("gap", _params(request, PAIR, benchmark=benchmark), errors)
     cost, cost_url = _report("cost-ratio", _params(request, PAIR + PRICES, benchmark=benchmark), errors)
     events = _events(gap)
@@ -78,6 +81,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         "benchmark": benchmark,
         "summary": summary,
         "summary_url": summary_url,
+        "headline": index_headline(summary),
+        "published_estimates": PUBLISHED_ESTIMATES,
+        "index_gap": index_gap,
+        "index_gap_url": index_gap_url,
+        "index_chart": charts.gap_chart(index_gap, events=events) if index_gap else None,
+        "index_url": reverse("capability-index"),
         "gap": gap,
         "gap_url": gap_url,
         "gap_chart": charts.gap_chart(gap, events=events) if gap else None,
@@ -197,6 +206,21 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "probe_summary": probe_summary(model=slug),
     }
     return render(request, "dashboards/model_detail.html", context)
+
+
+def capability_index(request: HttpRequest) -> HttpResponse:
+    """Every model's index with its 90% interval, the difficulty ladder and the fit's figures."""
+    errors: dict = {}
+    params = _params(request, ["as_of", "evaluated_by", "independent", "anchors", "min_benchmarks", "ridge"], ci="true")
+    report, api_url = _report("capability-index", params, errors)
+    context = {
+        "nav": "index",
+        "form": _form(request, CAPABILITY_INDEX_SLUG),
+        "report": report,
+        "api_url": api_url,
+        "index_chart": charts.index_chart(report["models"]) if report and report["models"] else None,
+    }
+    return _page(request, "dashboards/capability_index.html", context, errors)
 
 
 def status(request: HttpRequest) -> HttpResponse:

@@ -29,7 +29,8 @@ QUEUE_DELAY_SECONDS = 1  # lets a burst of commits settle into one version first
 
 
 def default_queries() -> list[tuple[str, dict[str, str]]]:
-    """The analytics queries of the pages as a visitor first sees them: `/`, `/gap/<default>/` and `/costs/`.
+    """The analytics queries of the pages as a visitor first sees them: `/`, `/index/`, `/gap/<default>/` and
+    `/costs/`.
 
     Parameters exactly as the views pass them (dashboards/views.py), so the cache keys are the same.
     """
@@ -39,6 +40,8 @@ def default_queries() -> list[tuple[str, dict[str, str]]]:
     one = {"benchmark": benchmark}
     return [
         ("summary", {}),
+        ("gap", {"benchmark": "capability-index"}),  # the overview's index chart
+        ("capability-index", {"ci": "true"}),  # /index/: the bootstrap takes seconds
         ("gap", one),
         ("gap", {**one, "a": "CN", "b": "US"}),  # the gap page's other direction
         ("cost-ratio", one),

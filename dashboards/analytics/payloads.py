@@ -11,7 +11,7 @@ import pandas as pd
 
 from dashboards.analytics.costs import cost_at, cost_series, default_threshold
 from dashboards.analytics.frontier import frontier_steps
-from dashboards.analytics.gap import gap_at, gap_series
+from dashboards.analytics.gap import gap_at, gap_series, lead_summary
 from dashboards.analytics.lags import catch_up_lags
 from dashboards.analytics.price_performance import price_performance
 from dashboards.analytics.prices import Providers, model_prices_at
@@ -92,72 +92,60 @@ COST_KINDS = {
 
 
 def used_scores(
-    scores: pd.DataFrame, *, benchmark_id: int, metric: str | None, as_of: date, evaluated_by: str | None
-) -> pd.DataFrame:
-    """The scores used at `as_of` on one benchmark and metric."""
-    scores = scores[(scores["benchmark_id"] == benchmark_id) & (scores["metric"] == metric)]
-    return scores_used_at(scores, as_of=as_of, evaluated_by=evaluated_by)
-
-
-def scores_used_at(scores: pd.DataFrame, *, as_of: date, evaluated_by: str | None) -> pd.DataFrame:
-    """The scores used at `as_of`, one per (model, benchmark, metric) in `scores`."""
-    return scores_used(scores_known(scores, as_of=as_of, evaluated_by=evaluated_by))
-
-
-def frontier_body(
     scores: pd.DataFrame,
     *,
     benchmark_id: int,
     metric: str | None,
-    countries: list[str],
     as_of: date,
     evaluated_by: str | None,
-    higher_is_better: bool,
-) -> dict:
-    used = used_scores(scores, benchmark_id=benchmark_id, metric=metric, as_of=as_of, evaluated_by=evaluated_by)
+    independent: bool = False,
+) -> pd.DataFrame:
+    """The scores used at `as_of` on one benchmark and metric."""
+    scores = scores[(scores["benchmark_id"] == benchmark_id) & (scores["metric"] == metric)]
+    return scores_used_at(scores, as_of=as_of, evaluated_by=evaluated_by, independent=independent)
+
+
+def scores_used_at(
+    scores: pd.DataFrame, *, as_of: date, evaluated_by: str | None, independent: bool = False
+) -> pd.DataFrame:
+    """The scores used at `as_of`, one per (model, benchmark, metric) in `scores`."""
+    return scores_used(scores_known(scores, as_of=as_of, evaluated_by=evaluated_by, independent=independent))
+
+
+def frontier_body(used: pd.DataFrame, *, countries: list[str], higher_is_better: bool) -> dict:
+    """`used`: the scores used at as_of on one benchmark (used_scores), or the capability index as scores."""
     steps = frontier_steps(used, higher_is_better=higher_is_better)
     return {"series": {c: records(steps[steps["country"] == c], STEP_KINDS) for c in countries}}
 
 
 def gap_body(
-    scores: pd.DataFrame,
-    *,
-    benchmark_id: int,
-    metric: str | None,
-    a: str,
-    b: str,
-    as_of: date,
-    evaluated_by: str | None,
-    higher_is_better: bool,
+    used: pd.DataFrame, *, a: str, b: str, as_of: date, higher_is_better: bool, tolerance: float = 0.0
 ) -> dict:
-    used = used_scores(scores, benchmark_id=benchmark_id, metric=metric, as_of=as_of, evaluated_by=evaluated_by)
     steps = frontier_steps(used, higher_is_better=higher_is_better)
-    options = {"a": a, "b": b, "higher_is_better": higher_is_better}
+    options = {"a": a, "b": b, "higher_is_better": higher_is_better, "tolerance": tolerance}
     current = gap_at(steps, [day(as_of)], **options)
     return {
+        "tolerance": tolerance,
         "current": records(current, GAP_KINDS)[0],
         "series": records(gap_series(steps, as_of=as_of, **options), GAP_KINDS),
         "lags": records(catch_up_lags(steps, as_of=as_of, **options), LAG_KINDS),
+        "lead_summary": lead_summary(steps, as_of=as_of, **options),
     }
 
 
 def cost_body(
-    scores: pd.DataFrame,
+    used: pd.DataFrame,
     prices: pd.DataFrame,
     *,
-    benchmark_id: int,
-    metric: str | None,
     a: str,
     b: str,
     as_of: date,
-    evaluated_by: str | None,
     higher_is_better: bool,
     threshold: float | None,
     providers: Providers,
     include_off_peak: bool,
 ) -> dict:
     """`threshold` None means the default (which may itself be None: then the series is empty)."""
-    used = used_scores(scores, benchmark_id=benchmark_id, metric=metric, as_of=as_of, evaluated_by=evaluated_by)
     prices = prices_known(prices, as_of=as_of)
     options = {
         "a": a,
@@ -190,15 +178,26 @@ def model_prices_now(
 
 
 def summary_row(
-    used: pd.DataFrame, priced_now: pd.DataFrame, *, metric: str, a: str, b: str, as_of: date, higher_is_better: bool
+    used: pd.DataFrame,
+    priced_now: pd.DataFrame,
+    *,
+    metric: str,
+    a: str,
+    b: str,
+    as_of: date,
+    higher_is_better: bool,
+    tolerance: float = 0.0,
+    with_lead_summary: bool = False,
 ) -> dict | None:
     """The headline numbers of one benchmark at `as_of`, or None unless both countries have scores on it.
 
-    `used`: the benchmark's scores used at `as_of` (scores_used_at); `priced_now`: model_prices_now."""
+    `used`: the benchmark's scores used at `as_of` (scores_used_at); `priced_now`: model_prices_now.
+    `lead_summary` is computed only `with_lead_summary` (the index row), else None."""
     if not {a, b} <= set(used["country"]):
         return None
     steps = frontier_steps(used, higher_is_better=higher_is_better)
-    gap = records(gap_at(steps, [day(as_of)], a=a, b=b, higher_is_better=higher_is_better), GAP_KINDS)[0]
+    options = {"a": a, "b": b, "higher_is_better": higher_is_better, "tolerance": tolerance}
+    gap = records(gap_at(steps, [day(as_of)], **options), GAP_KINDS)[0]
     threshold = default_threshold(used, priced_now, a=a, b=b, higher_is_better=higher_is_better)
     cost = cost_at(used, priced_now, a=a, b=b, as_of=as_of, threshold=threshold, higher_is_better=higher_is_better)
     return {
@@ -211,23 +210,20 @@ def summary_row(
         "b_model": gap["b_model"],
         "threshold": threshold,
         "cost_ratio": number(cost["ratio"], DIGITS),
+        "lead_summary": lead_summary(steps, as_of=as_of, **options) if with_lead_summary else None,
     }
 
 
 def price_performance_body(
-    scores: pd.DataFrame,
+    used: pd.DataFrame,
     prices: pd.DataFrame,
     *,
-    benchmark_id: int,
-    metric: str | None,
     countries: list[str],
     as_of: date,
-    evaluated_by: str | None,
     higher_is_better: bool,
     providers: Providers,
     include_off_peak: bool,
 ) -> dict:
-    used = used_scores(scores, benchmark_id=benchmark_id, metric=metric, as_of=as_of, evaluated_by=evaluated_by)
     points, frontier = price_performance(
         used,
         prices_known(prices, as_of=as_of),

@@ -8,10 +8,19 @@ from django.http import QueryDict
 from django_countries import countries as country_list
 from rest_framework import serializers
 
-from benchmarks.models import Benchmark
+from benchmarks.models import CAPABILITY_INDEX_SLUG, Benchmark
+from dashboards.analytics.capability_index import (
+    DEFAULT_ANCHORS,
+    DEFAULT_BOOTSTRAP,
+    DEFAULT_MIN_BENCHMARKS,
+    DEFAULT_RIDGE,
+)
+from dashboards.analytics.index_scores import INDEX_METRIC
 from dashboards.analytics.prices import PROVIDERS
+from dashboards.reports import INDEX
 from dashboards.selectors import benchmark_metric_counts, default_metric
 from models_registry.api.viewsets import query_name_errors
+from models_registry.models import AIModel
 from models_registry.validators import EARLIEST_DATE, date_window_error
 
 ALPHA2 = frozenset(code for code, _name in country_list)
@@ -72,6 +81,12 @@ class AsOfParams(QueryParams):
         help_text="Keep only the scores this organisation published (slug, e.g. deepseek) before computing.",
     )
 
+    independent = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Drop self-reported scores (those a model's own lab published) before computing.",
+    )
+
     def validate_as_of(self, value: date) -> date:
         error = date_window_error(value, today=today_utc(), days_ahead=0)
         if error:
@@ -95,7 +110,9 @@ class PriceParams(QueryParams):
 
 
 class BenchmarkParams(AsOfParams):
-    benchmark = serializers.CharField(max_length=100, help_text="Benchmark slug, e.g. gpqa-diamond.")
+    benchmark = serializers.CharField(
+        max_length=100, help_text="Benchmark slug, e.g. gpqa-diamond, or capability-index for the capability index."
+    )
     metric = serializers.CharField(
         required=False,
         default=None,
@@ -113,6 +130,12 @@ class BenchmarkParams(AsOfParams):
     def resolve(self, params: dict) -> dict:
         """The benchmark slug becomes its row; the metric is checked against its scores, or defaulted."""
         params = super().resolve(params)
+        if params["benchmark"] == CAPABILITY_INDEX_SLUG:
+            if params.get("metric") not in (None, INDEX_METRIC):
+                raise serializers.ValidationError(
+                    {"metric": [f"The capability index has one metric, {INDEX_METRIC!r}."]}
+                )
+            return {**params, "benchmark": INDEX, "metric": INDEX_METRIC}
         benchmark = Benchmark.objects.filter(slug=params["benchmark"]).first()
         if benchmark is None:
             raise serializers.ValidationError({"benchmark": [f"Unknown benchmark {params['benchmark']!r}."]})
@@ -145,8 +168,24 @@ class FrontierParams(BenchmarkParams):
         return list(dict.fromkeys(codes))
 
 
+def finite(value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise serializers.ValidationError("Give a finite number.")
+    return value
+
+
 class GapParams(PairParams, BenchmarkParams):
-    pass
+    tolerance = serializers.FloatField(
+        required=False,
+        default=None,
+        allow_null=True,
+        min_value=0,
+        help_text="A frontier reaches a value from value - tolerance on; sides within it are level "
+        "(default: 1.0 on the capability index, 0 elsewhere).",
+    )
+
+    def validate_tolerance(self, value: float | None) -> float | None:
+        return finite(value)
 
 
 class CostRatioParams(PriceParams, PairParams, BenchmarkParams):
@@ -158,9 +197,7 @@ class CostRatioParams(PriceParams, PairParams, BenchmarkParams):
     )
 
     def validate_threshold(self, value: float | None) -> float | None:
-        if value is not None and not math.isfinite(value):
-            raise serializers.ValidationError("Give a finite number.")
-        return value
+        return finite(value)
 
     def resolve(self, params: dict) -> dict:
         params = super().resolve(params)
@@ -179,6 +216,87 @@ class CostRatioParams(PriceParams, PairParams, BenchmarkParams):
 
 class SummaryParams(PriceParams, PairParams, AsOfParams):
     pass
+
+
+MAX_BOOTSTRAP = 1000
+
+
+def parse_anchors(value: str) -> dict[str, float]:
+    """`slug:value,slug:value` -> {slug: value}: two models, two different values."""
+    anchors: dict[str, float] = {}
+    for part in value.split(","):
+        slug, sep, number = part.strip().partition(":")
+        slug = slug.strip().lower()
+        try:
+            anchored = float(number) if sep and slug else math.nan
+        except ValueError:
+            anchored = math.nan
+        if not math.isfinite(anchored):
+            raise serializers.ValidationError(f"{part.strip()!r} is not slug:value (e.g. gpt-4o:128.4).")
+        if slug in anchors:
+            raise serializers.ValidationError(f"{slug!r} is named twice.")
+        anchors[slug] = anchored
+    if len(anchors) != 2 or len(set(anchors.values())) != 2:
+        raise serializers.ValidationError("Give two models with two different values, e.g. gpt-4o:128.4,gpt-5:150.")
+    return anchors
+
+
+class CapabilityIndexParams(AsOfParams):
+    countries = serializers.CharField(
+        required=False,
+        default=None,
+        allow_null=True,
+        max_length=1000,
+        help_text="Comma-separated ISO 3166-1 alpha-2 codes: list only their models (the fit uses every model).",
+    )
+    anchors = serializers.CharField(
+        required=False,
+        default=",".join(f"{slug}:{value:g}" for slug, value in DEFAULT_ANCHORS.items()),
+        max_length=300,
+        help_text="Two models and the index values they are given (slug:value,slug:value).",
+    )
+    min_benchmarks = serializers.IntegerField(
+        required=False,
+        default=DEFAULT_MIN_BENCHMARKS,
+        min_value=2,
+        max_value=100,
+        help_text="Leave out models scored on fewer index benchmarks.",
+    )
+    ridge = serializers.FloatField(
+        required=False, default=DEFAULT_RIDGE, min_value=0, max_value=1000, help_text="Ridge penalty weight."
+    )
+    ci = serializers.BooleanField(required=False, default=False, help_text="Add 90% bootstrap intervals.")
+    bootstrap = serializers.IntegerField(
+        required=False,
+        default=DEFAULT_BOOTSTRAP,
+        min_value=1,
+        max_value=MAX_BOOTSTRAP,
+        help_text="Bootstrap refits behind the intervals (with ci=true).",
+    )
+
+    def validate_countries(self, value: str | None) -> list[str] | None:
+        if value is None or not value.strip():
+            return None
+        return list(dict.fromkeys(country_code(part) for part in value.split(",") if part.strip()))
+
+    def validate_anchors(self, value: str) -> dict[str, float]:
+        return parse_anchors(value)
+
+    def validate_ridge(self, value: float) -> float:
+        return finite(value)
+
+    def resolve(self, params: dict) -> dict:
+        """Anchors a client names must be models of the registry; the default ones may be missing (raw scale)."""
+        params = super().resolve(params)
+        if params["anchors"] == dict(DEFAULT_ANCHORS):
+            return params
+        known = set(AIModel.objects.filter(slug__in=list(params["anchors"])).values_list("slug", flat=True))
+        unknown = [slug for slug in params["anchors"] if slug not in known]
+        if unknown:
+            raise serializers.ValidationError(
+                {"anchors": [f"No model {', '.join(map(repr, unknown))} in the registry."]}
+            )
+        return params
 
 
 class PricePerformanceParams(PriceParams, FrontierParams):
@@ -200,6 +318,7 @@ class FrontierResponseSerializer(serializers.Serializer):
     countries = serializers.ListField(child=serializers.CharField())
     as_of = serializers.DateField()
     evaluated_by = serializers.CharField(allow_null=True)
+    independent = serializers.BooleanField()
     series = serializers.DictField(child=FrontierPointSerializer(many=True), help_text="Each country's steps.")
 
 
@@ -223,6 +342,21 @@ class LagSerializer(serializers.Serializer):
     matched = serializers.BooleanField()
 
 
+class LeadSummarySerializer(serializers.Serializer):
+    # "from" is a Python keyword: declared below.
+    to = serializers.DateField()
+    mean_days = serializers.FloatField(help_text="Mean lead in days; positive: A ahead. Months = days / 30.44.")
+    min_days = serializers.IntegerField()
+    max_days = serializers.IntegerField()
+    current_days = serializers.IntegerField()
+
+
+LeadSummarySerializer._declared_fields = {
+    "from": serializers.DateField(help_text="The later of both countries' second frontier steps."),
+    **LeadSummarySerializer._declared_fields,
+}
+
+
 class GapResponseSerializer(serializers.Serializer):
     benchmark = serializers.CharField()
     metric = serializers.CharField(allow_null=True)
@@ -230,9 +364,12 @@ class GapResponseSerializer(serializers.Serializer):
     b = serializers.CharField()
     as_of = serializers.DateField()
     evaluated_by = serializers.CharField(allow_null=True)
+    independent = serializers.BooleanField()
+    tolerance = serializers.FloatField()
     current = GapPointSerializer()
     series = GapPointSerializer(many=True)
     lags = LagSerializer(many=True)
+    lead_summary = LeadSummarySerializer(allow_null=True)
 
 
 class CostPointSerializer(serializers.Serializer):
@@ -251,6 +388,7 @@ class CostRatioResponseSerializer(serializers.Serializer):
     b = serializers.CharField()
     as_of = serializers.DateField()
     evaluated_by = serializers.CharField(allow_null=True)
+    independent = serializers.BooleanField()
     providers = serializers.ChoiceField(choices=PROVIDERS)
     include_off_peak = serializers.BooleanField()
     threshold = serializers.FloatField(allow_null=True)
@@ -269,6 +407,7 @@ class SummaryRowSerializer(serializers.Serializer):
     b_model = serializers.CharField(allow_null=True)
     threshold = serializers.FloatField(allow_null=True)
     cost_ratio = serializers.FloatField(allow_null=True)
+    lead_summary = LeadSummarySerializer(allow_null=True, help_text="On the capability index's row; else null.")
 
 
 class SummaryResponseSerializer(serializers.Serializer):
@@ -276,6 +415,7 @@ class SummaryResponseSerializer(serializers.Serializer):
     b = serializers.CharField()
     as_of = serializers.DateField()
     evaluated_by = serializers.CharField(allow_null=True)
+    independent = serializers.BooleanField()
     providers = serializers.ChoiceField(choices=PROVIDERS)
     include_off_peak = serializers.BooleanField()
     rows = SummaryRowSerializer(many=True)
@@ -294,6 +434,7 @@ class PricePerformanceResponseSerializer(serializers.Serializer):
     countries = serializers.ListField(child=serializers.CharField())
     as_of = serializers.DateField()
     evaluated_by = serializers.CharField(allow_null=True)
+    independent = serializers.BooleanField()
     providers = serializers.ChoiceField(choices=PROVIDERS)
     include_off_peak = serializers.BooleanField()
     points = PricePerformancePointSerializer(many=True, help_text="Every model with a score used and a price at as_of.")
@@ -301,3 +442,48 @@ class PricePerformanceResponseSerializer(serializers.Serializer):
         child=PricePerformancePointSerializer(many=True),
         help_text="Per country, the models strictly better than every cheaper one of that country.",
     )
+
+
+class IndexModelSerializer(serializers.Serializer):
+    model = serializers.CharField()
+    name = serializers.CharField()
+    lab = serializers.CharField()
+    country = serializers.CharField()
+    release_date = serializers.DateField()
+    index = serializers.FloatField()
+    ci_low = serializers.FloatField(allow_null=True, help_text="5th percentile of the bootstrap (ci=true).")
+    ci_high = serializers.FloatField(allow_null=True, help_text="95th percentile of the bootstrap (ci=true).")
+    benchmarks = serializers.IntegerField(help_text="How many benchmarks the model was fitted on.")
+
+
+class IndexBenchmarkSerializer(serializers.Serializer):
+    benchmark = serializers.CharField()
+    metric = serializers.CharField()
+    difficulty = serializers.FloatField(help_text="D on the index scale: the index at which half the tasks fall.")
+    slope = serializers.FloatField(help_text="alpha per index point.")
+    models = serializers.IntegerField()
+
+
+class IndexFitSerializer(serializers.Serializer):
+    observations = serializers.IntegerField()
+    models = serializers.IntegerField()
+    benchmarks = serializers.IntegerField()
+    rmse = serializers.FloatField(allow_null=True)
+    ridge = serializers.FloatField()
+    reference_benchmark = serializers.CharField(allow_null=True)
+
+
+class CapabilityIndexResponseSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    evaluated_by = serializers.CharField(allow_null=True)
+    independent = serializers.BooleanField()
+    countries = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    anchors = serializers.DictField(child=serializers.FloatField())
+    min_benchmarks = serializers.IntegerField()
+    ridge = serializers.FloatField()
+    ci = serializers.BooleanField()
+    bootstrap = serializers.IntegerField(allow_null=True)
+    scale = serializers.ChoiceField(choices=["anchored", "raw"])
+    fit = IndexFitSerializer()
+    models = IndexModelSerializer(many=True)
+    benchmarks = IndexBenchmarkSerializer(many=True)

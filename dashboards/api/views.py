@@ -87,3 +87,15 @@ class PricePerformanceView(AnalyticsView):
     )
     def get(self, request):
         return super().get(request)
+
+
+class CapabilityIndexView(AnalyticsView):
+    endpoint = "capability-index"
+
+    @extend_schema(
+        summary="Every model's capability index (one scale across benchmarks), the difficulty ladder and the fit",
+        parameters=[s.CapabilityIndexParams],
+        responses={200: s.CapabilityIndexResponseSerializer, 400: BAD_PARAMETERS},
+    )
+    def get(self, request):
+        return super().get(request)

@@ -12,7 +12,7 @@ from dashboards.analytics import (
     scores_known,
     scores_used,
 )
-from dashboards.analytics.payloads import cost_body, gap_body
+from dashboards.analytics.payloads import cost_body, gap_body, used_scores
 from tests.dashboards.world import BENCHMARK_ID, World, d
 
 AS_OF = d("2024-07-01")
@@ -62,27 +62,21 @@ def lower_is_better_world() -> World:
 
 def gap_of(w: World, *, a="US", b="CN", as_of=AS_OF, evaluated_by=None) -> dict:
     return gap_body(
-        w.scores_frame(),
-        benchmark_id=BENCHMARK_ID,
-        metric="m",
+        used_scores(w.scores_frame(), benchmark_id=BENCHMARK_ID, metric="m", as_of=as_of, evaluated_by=evaluated_by),
         a=a,
         b=b,
         as_of=as_of,
-        evaluated_by=evaluated_by,
         higher_is_better=False,
     )
 
 
 def cost_of(w: World, *, threshold=None, providers="first_party", include_off_peak=False, as_of=AS_OF) -> dict:
     return cost_body(
-        w.scores_frame(),
+        used_scores(w.scores_frame(), benchmark_id=BENCHMARK_ID, metric="m", as_of=as_of, evaluated_by=None),
         w.prices_frame(),
-        benchmark_id=BENCHMARK_ID,
-        metric="m",
         a="US",
         b="CN",
         as_of=as_of,
-        evaluated_by=None,
         higher_is_better=False,
         threshold=threshold,
         providers=providers,
@@ -328,14 +322,11 @@ def test_equal_prices_go_to_the_better_score_then_the_first_slug():
     for slug in ["a", "b", "c", "k"]:
         w.price(w.offering(slug), "2024-01-01", 1, 1)
     body = cost_body(
-        w.scores_frame(),
+        used_scores(w.scores_frame(), benchmark_id=BENCHMARK_ID, metric="m", as_of=d("2024-02-01"), evaluated_by=None),
         w.prices_frame(),
-        benchmark_id=BENCHMARK_ID,
-        metric="m",
         a="US",
         b="CN",
         as_of=d("2024-02-01"),
-        evaluated_by=None,
         higher_is_better=True,
         threshold=60,
         providers="first_party",
@@ -349,14 +340,11 @@ def test_no_priced_model_on_a_side_gives_a_null_threshold_and_an_empty_series():
     w.score("u", 50).score("c", 40)
     w.price(w.offering("u"), "2024-01-01", 1, 1)
     body = cost_body(
-        w.scores_frame(),
+        used_scores(w.scores_frame(), benchmark_id=BENCHMARK_ID, metric="m", as_of=d("2024-02-01"), evaluated_by=None),
         w.prices_frame(),
-        benchmark_id=BENCHMARK_ID,
-        metric="m",
         a="US",
         b="CN",
         as_of=d("2024-02-01"),
-        evaluated_by=None,
         higher_is_better=True,
         threshold=None,
         providers="first_party",

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboards.analytics import catch_up_lags, frontier_steps, gap_series, scores_known, scores_used
-from dashboards.analytics.payloads import cost_body, gap_body
+from dashboards.analytics.payloads import cost_body, gap_body, used_scores
 from tests.dashboards.world import BENCHMARK_ID, World
 
 START = datetime.date(2024, 1, 1)
@@ -55,27 +55,21 @@ def build(rows, *, extra_after: int | None = None, as_of_offset: int = 0) -> Wor
 
 def gap(w: World, *, a: str, b: str, as_of: datetime.date, higher_is_better: bool) -> dict:
     return gap_body(
-        w.scores_frame(),
-        benchmark_id=BENCHMARK_ID,
-        metric="m",
+        used_scores(w.scores_frame(), benchmark_id=BENCHMARK_ID, metric="m", as_of=as_of, evaluated_by=None),
         a=a,
         b=b,
         as_of=as_of,
-        evaluated_by=None,
         higher_is_better=higher_is_better,
     )
 
 
 def cost(w: World, *, as_of: datetime.date, higher_is_better: bool, providers: str) -> dict:
     return cost_body(
-        w.scores_frame(),
+        used_scores(w.scores_frame(), benchmark_id=BENCHMARK_ID, metric="m", as_of=as_of, evaluated_by=None),
         w.prices_frame(),
-        benchmark_id=BENCHMARK_ID,
-        metric="m",
         a="US",
         b="CN",
         as_of=as_of,
-        evaluated_by=None,
         higher_is_better=higher_is_better,
         threshold=None,
         providers=providers,

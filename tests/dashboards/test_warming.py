@@ -29,7 +29,7 @@ def test_a_warmed_cache_holds_everything_the_default_page_reads(reference_data, 
     assert fully_cached < cold
 
     cache.clear()
-    assert warm_default_queries() == len(default_queries()) == 5
+    assert warm_default_queries() == len(default_queries()) == 7
 
     assert queries_of(client, url) == fully_cached
 

@@ -85,7 +85,7 @@ def api_get_urls() -> list[str]:
         if "{" not in path and any(p["name"] == "format" for p in item["get"].get("parameters", [])):
             urls.append(path + "?format=csv")
     benchmark = Benchmark.objects.first().slug
-    needs_benchmark = [u for u in urls if "/analytics/" in u and not u.endswith("summary/")]
+    needs_benchmark = [u for u in urls if "/analytics/" in u and not u.endswith(("summary/", "capability-index/"))]
     return [u if u not in needs_benchmark else f"{u}?benchmark={benchmark}" for u in urls]
 
 
