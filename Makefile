@@ -18,7 +18,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 reference: migrate
-	$(BIN)/python manage.py load_reference
+	$(BIN)/python manage.py load_reference --only-missing
 	$(BIN)/python manage.py setup_schedules
 
 run: reference

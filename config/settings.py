@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dashboards.context_processors.data_freshness",
             ],
         },
     },
@@ -209,6 +210,9 @@ DEFAULT_PERIODIC_TASKS: dict[str, dict] = {
 # Recompute the dashboards' default analytics on a worker after each data change (dashboards/warming.py), so
 # visitors read them from the cache. On by default when there is a worker (REDIS_URL); eager mode would compute
 # them inside the request that saved.
+# A benchmark is stale for a pair of countries when either side's newest score used is more than this many days
+# before as_of (DESIGN.md "Freshness"): summary rows say so and the overview greys it.
+STALE_AFTER_DAYS = env("STALE_AFTER_DAYS", 180, cast=int)
 ANALYTICS_CACHE_WARM = env("ANALYTICS_CACHE_WARM", bool(REDIS_URL), cast=bool)
 DEFAULT_PERIODIC_TASKS["analytics-cache-warm"] = {  # daily at 00:01 UTC, when the default as_of (today) moves
     "task": "dashboards.tasks.warm_analytics_cache",

@@ -3,25 +3,30 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import QueryDict
+from django.utils import timezone
 from rest_framework.serializers import Serializer
 
 from dashboards import reports
 from dashboards.api import serializers as s
 from dashboards.cache import analytics_cache_key, analytics_cached
+from dashboards.selectors import newest_data_dates
+from models_registry.cache_version import data_version
 
 
 @dataclass(frozen=True)
 class Query:
     params: type[Serializer]
     report: Callable[..., dict]
+    settings_read: tuple[str, ...] = ()  # settings the report reads: part of the cache key
 
 
 QUERIES = {
     "frontier": Query(s.FrontierParams, reports.frontier_report),
     "gap": Query(s.GapParams, reports.gap_report),
     "cost-ratio": Query(s.CostRatioParams, reports.cost_ratio_report),
-    "summary": Query(s.SummaryParams, reports.summary_report),
+    "summary": Query(s.SummaryParams, reports.summary_report, settings_read=("STALE_AFTER_DAYS",)),
     "price-performance": Query(s.PricePerformanceParams, reports.price_performance_report),
     "capability-index": Query(s.CapabilityIndexParams, reports.capability_index_report),
 }
@@ -40,4 +45,13 @@ def analytics_report(endpoint: str, query: QueryDict) -> dict:
     def compute() -> dict:
         return spec.report(**params.resolve(parsed))
 
-    return analytics_cached(analytics_cache_key(endpoint, parsed), compute)
+    read = {name: getattr(settings, name) for name in spec.settings_read}
+    return analytics_cached(analytics_cache_key(endpoint, {**parsed, **read}), compute)
+
+
+def newest_data_dates_cached() -> dict:
+    """The newest score and price dates up to today (selectors.newest_data_dates), cached per data version like
+    the analytics: a new score or price shows on the next page, and a quiet registry costs no query."""
+    today = timezone.now().date()
+    key = f"analytics:{data_version()}:newest-data-dates:{today.isoformat()}"
+    return analytics_cached(key, lambda: newest_data_dates(today=today))

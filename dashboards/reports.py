@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+from django.conf import settings
 
 from benchmarks.models import CAPABILITY_INDEX_SLUG, Benchmark
 from dashboards.analytics import payloads
 from dashboards.analytics.capability_index import DEFAULT_ANCHORS, DEFAULT_MIN_BENCHMARKS, DEFAULT_RIDGE
+from dashboards.analytics.freshness import fresh_then_stale
 from dashboards.analytics.index_scores import INDEX_METRIC, index_as_scores, index_body
 from dashboards.cache import analytics_cache_key, analytics_cached
 from dashboards.selectors import (
@@ -205,7 +207,9 @@ def summary_report(
     *, a: str, b: str, as_of: date, evaluated_by: str | None, independent: bool, providers: str, include_off_peak: bool
 ) -> dict:
     """The capability index's row, then one row per benchmark both countries have scores on (at `as_of`, on the
-    benchmark's default metric), in a fixed number of queries whatever the number of benchmarks."""
+    benchmark's default metric), fresh benchmarks first, then stale ones (settings.STALE_AFTER_DAYS), in a fixed
+    number of queries whatever the number of benchmarks."""
+    stale_after_days = settings.STALE_AFTER_DAYS
     benchmarks = benchmark_list()
     counts = benchmark_metric_counts()
     metrics = {bm.id: default_metric(counts.get(bm.id, {})) for bm in benchmarks}
@@ -217,13 +221,20 @@ def summary_report(
     used = payloads.scores_used_at(scores, **visibility)
     now = payloads.model_prices_now(prices, as_of=as_of, providers=providers, include_off_peak=include_off_peak)
     pair = {"a": a, "b": b, "as_of": as_of}
-    rows = []
+    rows, leading = [], []  # leading: the index's row, before every benchmark whatever their freshness
     index_used, tolerance = _used(INDEX, INDEX_METRIC, [a, b], **visibility)
     index_row = payloads.summary_row(
-        index_used, now, metric=INDEX_METRIC, higher_is_better=True, tolerance=tolerance, with_lead_summary=True, **pair
+        index_used,
+        now,
+        metric=INDEX_METRIC,
+        higher_is_better=True,
+        stale_after_days=stale_after_days,
+        tolerance=tolerance,
+        with_lead_summary=True,
+        **pair,
     )
     if index_row is not None:
-        rows.append({"benchmark": CAPABILITY_INDEX_SLUG, **index_row})
+        leading.append({"benchmark": CAPABILITY_INDEX_SLUG, **index_row})
     by_benchmark = dict(tuple(used.groupby("benchmark_id", sort=False)))
     for benchmark in benchmarks:
         if benchmark.id not in by_benchmark:
@@ -233,12 +244,20 @@ def summary_report(
             now,
             metric=metrics[benchmark.id],
             higher_is_better=benchmark.higher_is_better,
+            stale_after_days=stale_after_days,
             **pair,
         )
         if row is not None:
             rows.append({"benchmark": benchmark.slug, **row})
     options = {"providers": providers, "include_off_peak": include_off_peak}
-    return {"a": a, "b": b, **_visibility(as_of, evaluated_by, independent), **options, "rows": rows}
+    return {
+        "a": a,
+        "b": b,
+        **_visibility(as_of, evaluated_by, independent),
+        **options,
+        "stale_after_days": stale_after_days,
+        "rows": [*leading, *fresh_then_stale(rows)],
+    }
 
 
 def capability_index_report(

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import pandas as pd
-from django.db.models import CharField, Count, FloatField, Q
+from django.db.models import CharField, Count, FloatField, Max, Q
 from django.db.models.functions import Cast
 
 from benchmarks.models import Benchmark, BenchmarkScore, ProbeResult
@@ -23,6 +23,24 @@ def benchmark_metric_counts(*, benchmark_ids: Iterable[int] | None = None) -> di
     for benchmark_id, metric, n in rows.values_list("benchmark_id", "metric").annotate(n=Count("id")).order_by():
         counts.setdefault(benchmark_id, {})[metric] = n
     return counts
+
+
+def newest_data_dates(*, today: date) -> dict[str, date | None]:
+    """The latest `reported_on` of any score and `effective_from` of any price up to `today` (two queries):
+    how fresh the registry is as a whole."""
+    return {
+        "newest_score": BenchmarkScore.objects.filter(reported_on__lte=today).aggregate(d=Max("reported_on"))["d"],
+        "newest_price": PricePoint.objects.filter(effective_from__lte=today).aggregate(d=Max("effective_from"))["d"],
+    }
+
+
+def model_names(slugs: Iterable[str]) -> dict[str, str]:
+    """Model slug -> display name for `slugs`, in one query."""
+    return dict(AIModel.objects.filter(slug__in=set(slugs)).values_list("slug", "name"))
+
+
+def benchmark_names() -> dict[str, str]:
+    return dict(Benchmark.objects.values_list("slug", "name"))
 
 
 def default_metric(counts: dict[str, int]) -> str | None:
@@ -95,11 +113,6 @@ def index_benchmarks_frame() -> pd.DataFrame:
     return frame.astype(
         {"benchmark_id": "int64", "scale_min": "float64", "scale_max": "float64", "higher_is_better": "bool"}
     )
-
-
-def model_names(slugs: Iterable[str]) -> dict[str, str]:
-    """{slug: name} of the given models, in one query."""
-    return dict(AIModel.objects.filter(slug__in=list(slugs)).values_list("slug", "name"))
 
 
 def offering_prices_frame(*, countries: Iterable[str], as_of: date) -> pd.DataFrame:

@@ -17,10 +17,18 @@ from rest_framework.exceptions import ValidationError
 from benchmarks.models import CAPABILITY_INDEX_SLUG
 from benchmarks.probes.selectors import probe_summary
 from dashboards import charts
+from dashboards.cards import summary_cards
 from dashboards.forms import BenchmarkForm
 from dashboards.headline import PUBLISHED_ESTIMATES, index_headline
 from dashboards.queries import analytics_report
-from dashboards.selectors import DEFAULT_BENCHMARK, default_benchmark_slug, model_page, timeline_events
+from dashboards.selectors import (
+    DEFAULT_BENCHMARK,
+    benchmark_names,
+    default_benchmark_slug,
+    model_names,
+    model_page,
+    timeline_events,
+)
 from models_registry.api.filters import AIModelFilter
 from models_registry.selectors import aimodel_list
 
@@ -67,6 +75,19 @@ def _events(report: dict | None) -> list[dict]:
     return timeline_events(countries=[report["a"], report["b"]], until=date.fromisoformat(report["as_of"]))
 
 
+def _summary_models(summary: dict | None) -> set[str]:
+    """The slugs of every model a summary's rows name."""
+    keys = ("a_model", "b_model", "a_cost_model", "b_cost_model")
+    return {row[k] for row in (summary or {}).get("rows", []) for k in keys if row[k]}
+
+
+def _cards(summary: dict | None) -> list[dict]:
+    if not summary or not summary["rows"]:
+        return []
+    names = {**benchmark_names(), CAPABILITY_INDEX_SLUG: "Capability index"}
+    return summary_cards(summary, model_names=model_names(_summary_models(summary)), benchmark_names=names)
+
+
 def overview(request: HttpRequest) -> HttpResponse:
     errors: dict = {}
     benchmark = _benchmark_slug(request)
@@ -81,12 +102,13 @@ def overview(request: HttpRequest) -> HttpResponse:
         "benchmark": benchmark,
         "summary": summary,
         "summary_url": summary_url,
-        "headline": index_headline(summary),
+        "headline": index_headline(summary, model_names=model_names(_summary_models(summary))),
         "published_estimates": PUBLISHED_ESTIMATES,
         "index_gap": index_gap,
         "index_gap_url": index_gap_url,
         "index_chart": charts.gap_chart(index_gap, events=events) if index_gap else None,
         "index_url": reverse("capability-index"),
+        "cards": _cards(summary),
         "gap": gap,
         "gap_url": gap_url,
         "gap_chart": charts.gap_chart(gap, events=events) if gap else None,

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.http import QueryDict
 from django.utils.http import urlencode
 
-from dashboards.queries import analytics_report
+from dashboards.queries import analytics_report, newest_data_dates_cached
 from dashboards.selectors import default_benchmark_slug
 from models_registry.cache_version import REGISTRY
 
@@ -55,6 +55,7 @@ def warm_default_queries() -> int:
     queries = default_queries()
     for endpoint, params in queries:
         analytics_report(endpoint, QueryDict(urlencode(params)))
+    newest_data_dates_cached()  # every page's footer
     return len(queries)
 
 

@@ -18,12 +18,16 @@ from pathlib import Path
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Max, Q
 from django.utils.module_loading import module_has_submodule
 
 from models_registry.validators import constraint_fields
 
 _URL = re.compile(r"https?://[^\s,;()\[\]<>\"']+|(?<![\w./])github\.com/[^\s,;()\[\]<>\"']+")
 
+
+# The change reason of every history row the loader writes: a person's edit after the last such row is theirs.
+LOAD_REASON = "load_reference"
 
 # Rows found by slug during one load (labs for models, models for scores ...); cleared per load.
 _slug_cache: dict[type[models.Model], dict[str, models.Model]] = {}
@@ -66,6 +70,17 @@ class TableCounts:
     updated: int = 0
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # "<row> <field>,<field>": edited by a person, left as they are
+    left: int = 0  # differing rows not updated because only missing rows were asked for
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """`overwrite_edits`: replace what a person edited since the last load with the shipped values.
+    `only_missing`: create the rows that are not there, touch no existing row."""
+
+    overwrite_edits: bool = False
+    only_missing: bool = False
 
 
 @dataclass
@@ -91,13 +106,21 @@ def reference_tables() -> list[Table]:
     return tables
 
 
-def load_tables(tables: list[Table], *, on_table: Callable[[str, TableCounts], None] | None = None) -> LoadReport:
-    """Write every table in one transaction; on any bad row roll back and raise ReferenceDataError."""
+def load_tables(
+    tables: list[Table],
+    *,
+    on_table: Callable[[str, TableCounts], None] | None = None,
+    options: LoadOptions = LoadOptions(),  # frozen: one shared default is safe
+) -> LoadReport:
+    """Write every table in one transaction; on any bad row roll back and raise ReferenceDataError.
+
+    A shipped row that a person changed (admin or API: a history row with a user) after the loader last wrote
+    it is kept as it is and listed in its table's `kept`, unless `options.overwrite_edits`."""
     report = LoadReport()
     _slug_cache.clear()
     with transaction.atomic():
         for table in tables:
-            counts = _load_table(table, report.errors)
+            counts = _load_table(table, report.errors, options)
             report.counts[table.path.name] = counts
             if on_table:
                 on_table(table.path.name, counts)
@@ -108,9 +131,9 @@ def load_tables(tables: list[Table], *, on_table: Callable[[str, TableCounts], N
     return report
 
 
-def _load_table(table: Table, errors: list[str]) -> TableCounts:
+def _load_table(table: Table, errors: list[str], options: LoadOptions) -> TableCounts:
     counts = TableCounts()
-    existing = _ExistingRows(table.model)
+    existing = _ExistingRows(table.model, protect_edits=not options.overwrite_edits)
     for line, row in _read_rows(table, errors):
         where = f"{table.path.name}, row {line}"
         try:
@@ -123,20 +146,67 @@ def _load_table(table: Table, errors: list[str]) -> TableCounts:
             continue
         for record in records:
             try:
-                outcome = _write(table.model, record, existing)
+                outcome = _write(table.model, record, existing, options)
             except ValidationError as exc:
                 errors.extend(f"{where}, {_field_label(name)}: {' '.join(msgs)}" for name, msgs in _messages(exc))
                 continue
-            setattr(counts, outcome, getattr(counts, outcome) + 1)
+            if isinstance(outcome, _Kept):
+                counts.kept.append(f"{_row_label(record)} {','.join(outcome.fields)}")
+            else:
+                setattr(counts, outcome, getattr(counts, outcome) + 1)
     return counts
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A row left as a person edited it: the fields where it differs from the shipped values."""
+
+    fields: list[str]
+
+
+def _row_label(record: Record) -> str:
+    """The row as a reader finds it: its slug, else its natural key's values ("deepseek-reasoner 2025-05-28")."""
+    if "slug" in record.lookup:
+        return str(record.lookup["slug"])
+    return " ".join(str(value) for value in record.lookup.values() if value not in (None, ""))
 
 
 class _ExistingRows:
     """The table's rows by natural key, read in one query, so each CSV row costs no lookup query."""
 
-    def __init__(self, model: type[models.Model]):
+    def __init__(self, model: type[models.Model], *, protect_edits: bool = True):
         self.model = model
         self.rows: dict[tuple, models.Model] | None = None
+        self.protect_edits = protect_edits
+        self._edited: set | None = None
+
+    def edited(self, obj: models.Model) -> bool:
+        """Whether a person changed `obj` after the loader last wrote it (one history query per table, made
+        the first time a row differs from its shipped values). A row the loader never wrote (loaded before
+        the loader marked its writes) counts as edited once any person changed it."""
+        if not self.protect_edits:
+            return False
+        if self._edited is None:
+            history = getattr(self.model, "history", None)
+            if history is None:  # a table without change history: nobody's edit can be told apart
+                self._edited = set()
+            else:
+                pk = self.model._meta.pk.attname
+                rows = history.filter(Q(history_user__isnull=False) | Q(history_change_reason=LOAD_REASON))
+                rows = (
+                    rows.values(pk)
+                    .order_by()
+                    .annotate(
+                        person=Max("history_date", filter=Q(history_user__isnull=False)),
+                        load=Max("history_date", filter=Q(history_change_reason=LOAD_REASON)),
+                    )
+                )
+                self._edited = {
+                    row[pk]
+                    for row in rows
+                    if row["person"] is not None and (row["load"] is None or row["person"] > row["load"])
+                }
+        return obj.pk in self._edited
 
     def key(self, lookup: dict) -> tuple:
         return tuple((name, getattr(value, "pk", value)) for name, value in sorted(lookup.items()))
@@ -197,7 +267,7 @@ def _read_rows(table: Table, errors: list[str]) -> Iterator[tuple[int, dict[str,
         errors.append(f"{name}, row {start}: not valid CSV ({exc})")
 
 
-def _write(model: type[models.Model], record: Record, existing: _ExistingRows) -> str:
+def _write(model: type[models.Model], record: Record, existing: _ExistingRows, options: LoadOptions) -> str | _Kept:
     obj = existing.get(record.lookup)
     if obj is None:
         obj = model(**record.lookup, **record.values)
@@ -206,6 +276,10 @@ def _write(model: type[models.Model], record: Record, existing: _ExistingRows) -
         changed = [name for name, value in record.values.items() if _current(obj, name) != value]
         if not changed:
             return "unchanged"
+        if options.only_missing:
+            return "left"
+        if existing.edited(obj):
+            return _Kept(changed)
         for name in changed:
             setattr(obj, name, record.values[name])
         outcome = "updated"
@@ -214,6 +288,7 @@ def _write(model: type[models.Model], record: Record, existing: _ExistingRows) -
     # per rule that full_clean would run.
     relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
     obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    obj._change_reason = LOAD_REASON  # django-simple-history: marks the history row as the loader's
     try:
         with transaction.atomic():
             obj.save()

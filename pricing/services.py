@@ -268,6 +268,7 @@ def price_points_record(
                     input_per_mtok=quote.input_per_mtok,
                     output_per_mtok=quote.output_per_mtok,
                     cached_input_per_mtok=quote.cached_input_per_mtok,
+                    note=quote.note,
                     retrieved_at=retrieved_at,
                     source_run=run,
                     source_url=source_url,
@@ -292,12 +293,13 @@ def price_points_record(
         for row in rows:
             quote = same_day[row.id]
             row.input_per_mtok, row.output_per_mtok = quote.input_per_mtok, quote.output_per_mtok
-            row.cached_input_per_mtok = quote.cached_input_per_mtok
+            row.cached_input_per_mtok, row.note = quote.cached_input_per_mtok, quote.note
             row.retrieved_at, row.source_run, row.updated_at = retrieved_at, run, now
         fields = [
             "input_per_mtok",
             "output_per_mtok",
             "cached_input_per_mtok",
+            "note",
             "retrieved_at",
             "source_run",
             "updated_at",

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from dashboards.analytics.costs import cost_at, cost_series, default_threshold
+from dashboards.analytics.freshness import is_stale, last_reported
 from dashboards.analytics.frontier import frontier_steps
 from dashboards.analytics.gap import gap_at, gap_series, lead_summary
 from dashboards.analytics.lags import catch_up_lags
@@ -186,12 +187,15 @@ def summary_row(
     b: str,
     as_of: date,
     higher_is_better: bool,
+    stale_after_days: int,
     tolerance: float = 0.0,
     with_lead_summary: bool = False,
 ) -> dict | None:
     """The headline numbers of one benchmark at `as_of`, or None unless both countries have scores on it.
 
     `used`: the benchmark's scores used at `as_of` (scores_used_at); `priced_now`: model_prices_now.
+    `a_cost_model`/`b_cost_model` are the models behind `cost_ratio` (the cheapest reaching `threshold`), which
+    need not be the frontier models `a_model`/`b_model`.
     `lead_summary` is computed only `with_lead_summary` (the index row), else None."""
     if not {a, b} <= set(used["country"]):
         return None
@@ -200,6 +204,7 @@ def summary_row(
     gap = records(gap_at(steps, [day(as_of)], **options), GAP_KINDS)[0]
     threshold = default_threshold(used, priced_now, a=a, b=b, higher_is_better=higher_is_better)
     cost = cost_at(used, priced_now, a=a, b=b, as_of=as_of, threshold=threshold, higher_is_better=higher_is_better)
+    a_last, b_last = last_reported(used, a), last_reported(used, b)
     return {
         "metric": metric,
         "gap": gap["gap"],
@@ -210,6 +215,11 @@ def summary_row(
         "b_model": gap["b_model"],
         "threshold": threshold,
         "cost_ratio": number(cost["ratio"], DIGITS),
+        "a_cost_model": cost["a_model"],
+        "b_cost_model": cost["b_model"],
+        "a_last_reported": iso(a_last),
+        "b_last_reported": iso(b_last),
+        "stale": is_stale([a_last, b_last], as_of=as_of, stale_after_days=stale_after_days),
         "lead_summary": lead_summary(steps, as_of=as_of, **options) if with_lead_summary else None,
     }
 

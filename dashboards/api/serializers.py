@@ -407,6 +407,18 @@ class SummaryRowSerializer(serializers.Serializer):
     b_model = serializers.CharField(allow_null=True)
     threshold = serializers.FloatField(allow_null=True)
     cost_ratio = serializers.FloatField(allow_null=True)
+    a_cost_model = serializers.CharField(
+        allow_null=True, help_text="The model behind a's side of cost_ratio: a's cheapest reaching threshold."
+    )
+    b_cost_model = serializers.CharField(allow_null=True, help_text="The model behind b's side of cost_ratio.")
+    a_last_reported = serializers.DateField(
+        allow_null=True, help_text="The latest reported_on among a's scores used on this benchmark at as_of."
+    )
+    b_last_reported = serializers.DateField(allow_null=True, help_text="The same for b.")
+    stale = serializers.BooleanField(
+        help_text="Either side's last_reported is more than stale_after_days before as_of: the lead then says more "
+        "about who stopped reporting than about capability."
+    )
     lead_summary = LeadSummarySerializer(allow_null=True, help_text="On the capability index's row; else null.")
 
 
@@ -418,7 +430,8 @@ class SummaryResponseSerializer(serializers.Serializer):
     independent = serializers.BooleanField()
     providers = serializers.ChoiceField(choices=PROVIDERS)
     include_off_peak = serializers.BooleanField()
-    rows = SummaryRowSerializer(many=True)
+    stale_after_days = serializers.IntegerField(help_text="The server's STALE_AFTER_DAYS setting.")
+    rows = SummaryRowSerializer(many=True, help_text="Fresh benchmarks first, then stale ones.")
 
 
 class PricePerformancePointSerializer(serializers.Serializer):

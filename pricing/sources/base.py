@@ -78,6 +78,7 @@ class PriceQuote:
     context_window: int | None = None
     listed_on: date | None = None  # when the upstream started listing it (becomes available_from)
     aliases: tuple[str, ...] = ()
+    note: str = ""  # how the price was read, when that is not plain (becomes the PricePoint's note)
     name: str = ""  # the upstream's display name, for a model proposal
 
     @property

@@ -9,8 +9,14 @@ Only entries whose `litellm_provider` is a first-party API in the registry (PROV
 ours and are skipped without a word. The provider's API id is the key without its `<litellm_provider>/`
 prefix (`deepseek/deepseek-chat` -> `deepseek-chat`). When a bare and a prefixed key name the same id,
 the prefixed entry wins (it is the one LiteLLM routes provider-qualified calls through).
+
+Some entries (DashScope's, e.g. `dashscope/qwen-plus-2025-09-11`) price by prompt length in `tiered_pricing`,
+a list of `{"range": [from, to], "input_cost_per_token", "output_cost_per_token", ...}`, and have no flat
+`input_cost_per_token`. Their first tier (the lowest `range`, what a short prompt pays) is taken as the list
+price, and the quote's note says so.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -91,14 +97,57 @@ def parse(payload: Any) -> Batch[PriceQuote]:
 def _quote(entry: dict, *, key: str, provider: str, model_id: str) -> PriceQuote:
     if not model_id.strip():
         raise RecordError("empty model id")
-    cached = entry.get("cache_read_input_token_cost")
+    rates, where, note = _list_rates(entry)
+    cached = rates.get("cache_read_input_token_cost")
     return PriceQuote(
         provider=provider,
         provider_model_id=model_id,
         upstream_id=key,
-        input_per_mtok=per_token_to_mtok(entry.get("input_cost_per_token"), "input_cost_per_token"),
-        output_per_mtok=per_token_to_mtok(entry.get("output_cost_per_token"), "output_cost_per_token"),
-        cached_input_per_mtok=None if cached is None else per_token_to_mtok(cached, "cache_read_input_token_cost"),
+        input_per_mtok=per_token_to_mtok(rates.get("input_cost_per_token"), f"{where}input_cost_per_token"),
+        output_per_mtok=per_token_to_mtok(rates.get("output_cost_per_token"), f"{where}output_cost_per_token"),
+        cached_input_per_mtok=None
+        if cached is None
+        else per_token_to_mtok(cached, f"{where}cache_read_input_token_cost"),
         context_window=optional_positive_int(entry.get("max_input_tokens")),
         aliases=(key,),
+        note=note,
     )
+
+
+def _list_rates(entry: dict) -> tuple[dict, str, str]:
+    """The per-token rates to quote, where they were read (a prefix for error messages) and the note.
+
+    The flat fields when the entry has a flat input price (or no tiers); else the first tier of
+    `tiered_pricing`, whose missing output or cache rate falls back to the entry's flat one."""
+    tiers = entry.get("tiered_pricing")
+    if entry.get("input_cost_per_token") is not None or tiers is None:
+        return entry, "", ""
+    if not isinstance(tiers, list) or not tiers or not all(isinstance(t, dict) for t in tiers):
+        raise RecordError("tiered_pricing is not a list of tiers")
+    starts = [_tier_bounds(tier)[0] for tier in tiers]
+    first = tiers[starts.index(min(starts))]
+    low, high = _tier_bounds(first)
+    rates = {
+        name: first.get(name, entry.get(name))
+        for name in ("input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost")
+    }
+    span = f"{low:,}-{high:,}" if high is not None else f"{low:,} and more"
+    note = (
+        f"LiteLLM lists {len(tiers)} price tier(s) by prompt length; the first tier ({span} input tokens) is taken "
+        "as the list price."
+    )
+    return rates, "tiered_pricing[first].", note
+
+
+def _tier_bounds(tier: dict) -> tuple[int, int | None]:
+    """A tier's `range` [from, to] as whole token counts (`to` may be null: no upper bound)."""
+    bounds = tier.get("range")
+    if not isinstance(bounds, list) or len(bounds) != 2:
+        raise RecordError(f"tiered_pricing range is not [from, to]: {bounds!r}")
+    low, high = bounds
+    number = int | float | Decimal  # load_json reads JSON numbers as Decimal
+    if isinstance(low, bool) or not isinstance(low, number) or low < 0:
+        raise RecordError(f"tiered_pricing range starts at {low!r}, not a token count")
+    if high is not None and (isinstance(high, bool) or not isinstance(high, number) or high <= low):
+        raise RecordError(f"tiered_pricing range ends at {high!r}, not a token count above {low!r}")
+    return int(low), None if high is None else int(high)

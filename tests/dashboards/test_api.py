@@ -238,6 +238,11 @@ def test_summary_has_one_row_per_benchmark_both_countries_have_scores_on(api_cli
             "b_model": "ca",
             "threshold": 29.0,
             "cost_ratio": 10.0,
+            "a_cost_model": "u2",  # u2 (25.0) is the US's cheapest at <= 29; c2 (2.5) is CN's, not the frontier ca
+            "b_cost_model": "c2",
+            "a_last_reported": "2024-06-01",  # u3's report; u1's later report of 2024-08-01 is not known yet
+            "b_last_reported": "2024-06-15",  # c5's; c4 is released after as_of
+            "stale": False,
             "lead_summary": None,
         }
     ]

@@ -31,7 +31,7 @@ def test_the_overview_leads_with_the_index_lead_in_months_and_the_index_page_sho
     body = index.content.decode()
     fit = client.get("/api/v1/analytics/capability-index/", {"ci": "true"}).json()
     top = fit["models"][0]
-    assert top["name"] in body and f"{top['ci_low']:.1f} – {top['ci_high']:.1f}" in body
+    assert top["name"] in body and f"{top['ci_low']:.1f} \u2013 {top['ci_high']:.1f}" in body
     assert f"<dd>{fit['fit']['observations']}</dd>" in body
     assert all(f">{b['benchmark']}</a>" in body for b in fit["benchmarks"])
     assert "/api/v1/analytics/capability-index/?ci=true" in body

@@ -19,8 +19,8 @@ def test_overview_shows_the_seed_story_headline(client, reference_data):
     response = client.get(reverse("overview"), SEED_STORY)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "o1 75.7 vs deepseek-r1-zero 73.3" in html
-    assert "US ahead by 57 days" in html
+    assert "o1 75.7 vs DeepSeek-R1-Zero 73.3" in html  # model names, not slugs
+    assert "US first reached CN&#x27;s best 1.9 months ago" in html  # 57 days / 30.44
     gap = response.context["gap"]
     assert response.context["gap_chart"]["data"]["datasets"][0]["data"][-1]["y"] == gap["current"]["a_value"]
     assert len(response.context["cost_chart"]["data"]["datasets"][0]["data"]) == len(response.context["cost"]["series"])

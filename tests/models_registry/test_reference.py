@@ -180,3 +180,85 @@ def test_a_score_with_neither_date_is_skipped_and_reported():
     assert output.count("skipped scores.csv, row") == len(skipped)
     for row in skipped:
         assert not BenchmarkScore.objects.filter(model__slug=row["model"], benchmark__slug=row["benchmark"]).exists()
+
+
+def run_load_with(*args: str) -> str:
+    out = io.StringIO()
+    call_command("load_reference", *args, stdout=out)
+    return out.getvalue()
+
+
+def edit_release_date_through_the_api(slug: str, value: str) -> None:
+    from tests.api_helpers import detail_url, writer_client
+
+    client = writer_client("models_registry", "aimodel", "change")
+    response = client.patch(detail_url("aimodel", slug), {"release_date": value}, format="json")
+    assert response.status_code == 200, response.content
+
+
+def test_a_row_a_person_edited_since_the_last_load_is_kept_and_reported():
+    run_load()
+    shipped = model_release_date("deepseek-v3.2")
+    edit_release_date_through_the_api("deepseek-v3.2", "2025-11-30")
+    output = run_load()
+    assert "kept 1 edited row: models.csv deepseek-v3.2 release_date" in output
+    assert "models.csv       created    0  updated    0" in output
+    assert AIModel.objects.get(slug="deepseek-v3.2").release_date.isoformat() == "2025-11-30"
+    assert "kept 1 edited row" in run_load()  # still kept: the loader did not write it
+    assert shipped != "2025-11-30"
+
+
+def test_overwrite_edits_puts_the_shipped_value_back_and_later_loads_change_nothing():
+    run_load()
+    edit_release_date_through_the_api("deepseek-v3.2", "2025-11-30")
+    output = run_load_with("--overwrite-edits")
+    assert "kept" not in output
+    assert "models.csv       created    0  updated    1" in output
+    assert AIModel.objects.get(slug="deepseek-v3.2").release_date.isoformat() == model_release_date("deepseek-v3.2")
+    latest = AIModel.history.filter(slug="deepseek-v3.2").latest("history_date")
+    assert (latest.history_user, latest.history_change_reason) == (None, "load_reference")
+    again = run_load()
+    assert "kept" not in again and "updated    1" not in again
+
+
+def test_an_edit_before_the_last_load_is_not_protected_by_that_load():
+    """A person's edit that the loader has since overwritten is history: a new difference is the loader's to fix."""
+    run_load()
+    edit_release_date_through_the_api("deepseek-v3.2", "2025-11-30")
+    run_load_with("--overwrite-edits")
+    AIModel.objects.filter(slug="deepseek-v3.2").update(name="Changed without history")
+    output = run_load()
+    assert "kept" not in output
+    assert AIModel.objects.get(slug="deepseek-v3.2").name == "DeepSeek-V3.2"
+
+
+def test_only_missing_creates_missing_rows_and_changes_no_existing_row():
+    run_load()
+    TimelineEvent.objects.order_by("id").first().delete()
+    Lab.objects.filter(slug="deepseek").update(headquarters_city="Elsewhere")
+    output = run_load_with("--only-missing")
+    assert "events.csv       created    1" in output
+    assert "left 1 existing row(s)" in output
+    assert TimelineEvent.objects.count() == len(shipped_rows("events.csv"))
+    assert Lab.objects.get(slug="deepseek").headquarters_city == "Elsewhere"
+
+
+def test_only_missing_on_an_empty_registry_loads_everything():
+    run_load_with("--only-missing")
+    assert AIModel.objects.count() == len(shipped_rows("models.csv"))
+    assert "created    0" in run_load_with("--only-missing")
+
+
+def test_only_missing_and_overwrite_edits_together_are_refused():
+    with pytest.raises(CommandError, match="cannot be combined"):
+        run_load_with("--only-missing", "--overwrite-edits")
+    assert Lab.objects.count() == 0
+
+
+def test_a_kept_edit_does_not_stop_a_bad_file_from_writing_nothing(tmp_path):
+    run_load()
+    edit_release_date_through_the_api("deepseek-v3.2", "2025-11-30")
+    tables = copy_tables_with(tmp_path, "labs.csv", lambda rows: rows[0].update(country="XX"))
+    with pytest.raises(ReferenceDataError):
+        load_tables(tables)
+    assert AIModel.objects.get(slug="deepseek-v3.2").release_date.isoformat() == "2025-11-30"

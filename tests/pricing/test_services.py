@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from models_registry.cache_version import DATA_VERSION_KEY, data_version
-from models_registry.models import AIModel, SourceRun
-from pricing.models import Offering, PricePoint
+from models_registry.models import AIModel, Lab, SourceRun
+from pricing.models import Offering, PricePoint, Provider
 from pricing.services import price_points_record, price_refresh_from_source
 from pricing.sources.base import PriceQuote, SourceUnavailable, UnknownSourceError
 from tests.registry import build_price_registry
@@ -379,7 +379,22 @@ def test_litellm_run_updates_first_party_prices_and_leaves_retired_ids_unmatched
     ]
     assert "gemini/gemini-2.5-pro" in run.unmatched  # the test registry has no google provider
     assert "azure/gpt-4o" not in run.unmatched  # not a registry provider: not listed at all
-    assert run.unmatched_count == 17
+    assert run.unmatched_count == 18
+
+
+def test_litellm_tiered_price_lands_as_its_first_tier_with_a_note(registry, litellm):
+    lab = Lab.objects.create(slug="alibaba", name="Alibaba", country="CN")
+    provider = Provider.objects.create(
+        slug="alibaba-cloud", name="Alibaba Cloud", country="CN", lab=lab, base_url="https://dashscope.test/v1"
+    )
+    model = AIModel.objects.create(slug="qwen-plus", name="Qwen-Plus", lab=lab, release_date=datetime.date(2025, 9, 11))
+    offering = Offering.objects.create(model=model, provider=provider, provider_model_id="qwen-plus-2025-09-11")
+    run = price_refresh_from_source(source="litellm", today=DAY1)
+    assert "dashscope/qwen-plus-2025-09-11" not in run.unmatched
+    assert not [r for r in run.rejected if "qwen-plus" in str(r)]
+    point = offering.prices.get()
+    assert (point.effective_from, point.input_per_mtok, point.output_per_mtok) == (DAY1, M("0.4"), M("1.2"))
+    assert "first tier (0-256,000 input tokens) is taken as the list price" in point.note
 
 
 def test_litellm_second_run_writes_nothing(registry, litellm):

@@ -129,6 +129,54 @@ def test_litellm_json_numbers_are_read_as_exact_decimals():
     assert quotes["dashscope/qwen-max"].cached_input_per_mtok is None
 
 
+def test_litellm_tiered_entry_without_a_flat_price_takes_its_first_tier_and_says_so():
+    """`dashscope/qwen-plus-2025-09-11` as LiteLLM lists it: two prompt-length tiers and no flat price."""
+    payload = fixture_json("litellm_prices.json")
+    assert "input_cost_per_token" not in payload["dashscope/qwen-plus-2025-09-11"]
+    batch = litellm.parse(payload)
+    assert batch.rejected == []
+    plus = quotes_by_id(batch)["dashscope/qwen-plus-2025-09-11"]
+    assert (plus.provider, plus.provider_model_id) == ("alibaba-cloud", "qwen-plus-2025-09-11")
+    assert (plus.input_per_mtok, plus.output_per_mtok, plus.cached_input_per_mtok) == (M("0.4"), M("1.2"), None)
+    assert plus.note == (
+        "LiteLLM lists 2 price tier(s) by prompt length; the first tier (0-256,000 input tokens) is taken as the "
+        "list price."
+    )
+    assert quotes_by_id(batch)["dashscope/qwen-max"].note == ""  # a flat price needs no note
+
+
+def test_litellm_first_tier_is_the_lowest_range_whatever_the_order_and_falls_back_to_flat_rates():
+    payload = fixture_json("litellm_prices.json")
+    entry = payload["dashscope/qwen-plus-2025-09-11"]
+    entry["tiered_pricing"].reverse()
+    entry["tiered_pricing"][1].pop("output_cost_per_token")  # the first tier, now listed second
+    entry["output_cost_per_token"] = 2e-06
+    entry["tiered_pricing"][0]["range"] = [256000.0, None]
+    plus = quotes_by_id(litellm.parse(payload))["dashscope/qwen-plus-2025-09-11"]
+    assert (plus.input_per_mtok, plus.output_per_mtok) == (M("0.4"), M("2"))
+
+
+@pytest.mark.parametrize(
+    ("tiers", "reason"),
+    [
+        ("cheap", "tiered_pricing is not a list of tiers"),
+        ([], "tiered_pricing is not a list of tiers"),
+        ([{"input_cost_per_token": 1e-07, "output_cost_per_token": 2e-07}], "tiered_pricing range is not [from, to]"),
+        ([{"range": [-1, 10], "input_cost_per_token": 1e-07}], "tiered_pricing range starts at -1"),
+        ([{"range": [0, 1000], "output_cost_per_token": 1e-07}], "missing tiered_pricing[first].input_cost_per_token"),
+        (
+            [{"range": [0, 1000], "input_cost_per_token": -1e-07, "output_cost_per_token": 1e-07}],
+            "negative tiered_pricing[first].input_cost_per_token",
+        ),
+    ],
+)
+def test_litellm_bad_tiers_are_rejected_with_the_reason(tiers, reason):
+    payload = fixture_json("litellm_prices.json")
+    payload["dashscope/qwen-plus-2025-09-11"]["tiered_pricing"] = tiers
+    rejected = {r.upstream_id: r.reason for r in litellm.parse(payload).rejected}
+    assert rejected["dashscope/qwen-plus-2025-09-11"].startswith(reason), rejected
+
+
 def test_litellm_prefixed_key_wins_over_the_bare_key_for_the_same_api_id():
     payload = fixture_json("litellm_prices.json")
     payload["deepseek-chat"]["input_cost_per_token"] = 9e-07  # a stale bare entry
