@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html, format_html_join
 from django_countries import countries
@@ -6,7 +6,8 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from models_registry.imports import AIModelResource
-from models_registry.models import AIModel, Lab, SourceRun, TimelineEvent
+from models_registry.models import AIModel, Lab, ModelProposal, SourceRun, TimelineEvent
+from models_registry.services import model_proposals_decide
 
 
 class RegistryAdmin(ImportExportMixin, SimpleHistoryAdmin):
@@ -60,7 +61,7 @@ class LabAdmin(RegistryAdmin):
     list_display = ["name", "slug", "country", "headquarters_city", "founded_year", "parent"]
     list_filter = [country_in_use_filter("country")]
     list_select_related = ["parent"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "slug", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
 
@@ -135,3 +136,47 @@ class SourceRunAdmin(admin.ModelAdmin):
             ((item.get("id", ""), item.get("reason", "")) for item in run.rejected if isinstance(item, dict)),
         )
         return format_html("<table><tr><th>Upstream id</th><th>Reason</th></tr>{}</table>", rows)
+
+
+@admin.register(ModelProposal)
+class ModelProposalAdmin(RegistryAdmin):
+    """Models upstreams know and the registry does not: accept (creates the model) or reject them in bulk."""
+
+    list_display = [
+        "name",
+        "upstream_id",
+        "source",
+        "status",
+        "lab",
+        "organization",
+        "country",
+        "release_date",
+        "model",
+    ]
+    list_filter = ["source", "status", "lab", "country"]
+    list_select_related = ["lab", "model"]
+    search_fields = ["name", "upstream_id", "organization"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["lab"]
+    actions = ["accept", "reject"]
+    # What the upstream said stays as it said it; an admin may correct the name, lab and date before accepting.
+    readonly_fields = ["source", "upstream_id", "organization", "country", "status", "model", "source_run"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # proposals come from refreshes only
+
+    @admin.action(description="Accept: create the selected models", permissions=["change"])
+    def accept(self, request, queryset):
+        self._decide(request, queryset, accept=True)
+
+    @admin.action(description="Reject: never propose these upstream ids again", permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, accept=False)
+
+    def _decide(self, request, queryset, *, accept: bool) -> None:
+        done, refused = model_proposals_decide(proposals=queryset, accept=accept, user=request.user)
+        verb = "Accepted" if accept else "Rejected"
+        if done:
+            self.message_user(request, f"{verb} {done} proposal(s).", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, f"Not {verb.lower()}: {reason}", messages.WARNING)

@@ -4,7 +4,16 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from models_registry.models import AIModel, EventKind, Lab, RunStatus, SourceRun, TimelineEvent
+from models_registry.models import (
+    AIModel,
+    EventKind,
+    Lab,
+    ModelProposal,
+    ProposalStatus,
+    RunStatus,
+    SourceRun,
+    TimelineEvent,
+)
 
 ISO_DATE = ["%Y-%m-%d"]
 MAX_ID = 2**63 - 1
@@ -140,3 +149,14 @@ class SourceRunFilter(django_filters.FilterSet):
     class Meta:
         model = SourceRun
         fields = ["source", "status"]
+
+
+class ModelProposalFilter(django_filters.FilterSet):
+    source = django_filters.CharFilter(label="The source that proposed it, e.g. epoch.")
+    status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, label="pending, accepted or rejected.")
+    lab = django_filters.CharFilter(field_name="lab__slug", label="Slug of the matched lab.")
+    country = CountryFilter("country")
+
+    class Meta:
+        model = ModelProposal
+        fields = ["source", "status", "lab", "country"]

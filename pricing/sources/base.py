@@ -79,6 +79,7 @@ class PriceQuote:
     listed_on: date | None = None  # when the upstream started listing it (becomes available_from)
     aliases: tuple[str, ...] = ()
     note: str = ""  # how the price was read, when that is not plain (becomes the PricePoint's note)
+    name: str = ""  # the upstream's display name, for a model proposal
 
     @property
     def offering_key(self) -> tuple[str, str]:
