@@ -102,6 +102,7 @@ class SourceRunAdmin(admin.ModelAdmin):
         "unchanged_count",
         "unmatched_count",
         "rejected_count",
+        "proposed_count",
     ]
     list_filter = ["source", "status"]
     search_fields = ["source", "error"]
@@ -112,7 +113,16 @@ class SourceRunAdmin(admin.ModelAdmin):
         (None, {"fields": ["source", "status", "started_at", "finished_at", "error"]}),
         (
             "Counts",
-            {"fields": ["created_count", "updated_count", "unchanged_count", "unmatched_count", "rejected_count"]},
+            {
+                "fields": [
+                    "created_count",
+                    "updated_count",
+                    "unchanged_count",
+                    "unmatched_count",
+                    "rejected_count",
+                    "proposed_count",
+                ]
+            },
         ),
         ("Unmatched upstream ids", {"fields": ["unmatched_list"]}),
         ("Rejected records", {"fields": ["rejected_list"]}),
