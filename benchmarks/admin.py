@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from benchmarks.imports import BenchmarkScoreResource
 from benchmarks.models import Benchmark, BenchmarkScore, ProbeResult
 from benchmarks.probes.services import probe_enqueue
-from models_registry.admin import AIModelAdmin, RegistryAdmin
+from models_registry.admin import AIModelAdmin, RegistryAdmin, country_in_use_filter
 from pricing.admin import OfferingAdmin
 
 
@@ -19,7 +19,7 @@ class BenchmarkAdmin(RegistryAdmin):
 class BenchmarkScoreAdmin(RegistryAdmin):
     resource_classes = [BenchmarkScoreResource]
     list_display = ["model", "benchmark", "metric", "value", "evaluated_by", "reported_on"]
-    list_filter = ["benchmark", "metric", "model__lab__country", "evaluated_by"]
+    list_filter = ["benchmark", "metric", country_in_use_filter("model__lab__country"), "evaluated_by"]
     list_select_related = ["model", "benchmark"]
     search_fields = ["model__name", "model__slug", "benchmark__name", "evaluated_by"]
     date_hierarchy = "reported_on"
@@ -30,7 +30,7 @@ class BenchmarkScoreAdmin(RegistryAdmin):
 class ProbeResultAdmin(admin.ModelAdmin):
     list_display = ["offering", "started_at", "ok", "error_kind", "http_status", "ttft_ms", "output_tokens_per_s"]
     list_filter = ["ok", "error_kind", "offering__provider"]
-    list_select_related = ["offering__provider"]
+    list_select_related = ["offering__provider", "offering__model"]
     search_fields = ["offering__provider_model_id"]
     date_hierarchy = "started_at"
     autocomplete_fields = ["offering"]

@@ -136,4 +136,4 @@ class ProbeResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.offering} {self.started_at:%Y-%m-%d %H:%M} {'ok' if self.ok else self.error_kind}"
+        return f"{self.offering.api_id} {self.started_at:%Y-%m-%d %H:%M} {'ok' if self.ok else self.error_kind}"

@@ -9,16 +9,18 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from benchmarks.models import Benchmark, BenchmarkScore
-from benchmarks.sources import ScoreRecord, score_source, score_source_configs
+from benchmarks.sources import EPOCH, ScoreRecord, score_source, score_source_configs
+from benchmarks.sources.epoch import EpochBatch, EpochSource
 from models_registry.models import AIModel, SourceRun
+from models_registry.services import ProposalCandidate, model_proposals_record
 from pricing.services import Progress, Tally, price_refresh_from_source, source_refresh_run
 from pricing.sources import PRICE_SOURCES
 from pricing.sources.base import Batch, Rejection, UnknownSourceError
 
 
 def source_names() -> list[str]:
-    """Every upstream `refresh` knows: the price sources, then the configured score sources."""
-    return [*sorted(PRICE_SOURCES), *score_source_configs()]
+    """Every upstream `refresh` knows: the price sources and `epoch`, then the configured score sources."""
+    return [*sorted([*PRICE_SOURCES, EPOCH]), *score_source_configs()]
 
 
 def source_refresh(
@@ -27,6 +29,8 @@ def source_refresh(
     """Refresh the upstream called `source`, whichever kind it is; UnknownSourceError lists the known names."""
     if source in PRICE_SOURCES:
         return price_refresh_from_source(source=source, dry_run=dry_run, today=today, progress=progress)
+    if source == EPOCH:
+        return epoch_refresh(dry_run=dry_run, today=today, progress=progress)
     if source in score_source_configs():
         return score_refresh_from_source(source=source, dry_run=dry_run, today=today, progress=progress)
     raise UnknownSourceError(source, source_names())
@@ -47,6 +51,50 @@ def score_refresh_from_source(
     return source_refresh_run(
         source=source, fetch=adapter.fetch, write=write, dry_run=dry_run, today=today, progress=progress
     )
+
+
+def epoch_refresh(*, dry_run: bool = False, today: date | None = None, progress: Progress | None = None) -> SourceRun:
+    """Fetch Epoch AI's Benchmarking Hub zip, record its scores on the mapped benchmarks and propose the model
+    versions no model holds (see benchmarks/sources/epoch.py); one SourceRun, see source_refresh_run."""
+    adapter = EpochSource()
+
+    def write(*, batch: EpochBatch, run: SourceRun, seen_on: date, retrieved_at: datetime) -> Tally:
+        tally = scores_record(records=best_per_model(batch.records), run=run, seen_on=seen_on, source_url=adapter.url)
+        candidates = [
+            ProposalCandidate(
+                upstream_id=version.model_version,
+                name=version.display_name or version.model_version,
+                organization=version.organization,
+                country=version.country,
+                release_date=version.release_date,
+            )
+            for version in (batch.versions.get(upstream_id) for upstream_id in dict.fromkeys(tally.unmatched))
+            if version is not None
+        ]
+        lines = model_proposals_record(candidates=candidates, run=run)
+        tally.proposed += len(lines)
+        tally.changes.extend(lines)
+        return tally
+
+    return source_refresh_run(
+        source=EPOCH, fetch=adapter.fetch, write=write, dry_run=dry_run, today=today, progress=progress
+    )
+
+
+def best_per_model(records: Sequence[ScoreRecord]) -> list[ScoreRecord]:
+    """Where several upstream ids (Epoch's versions of one model at several reasoning efforts, or several runs of
+    one version) match one model, keep the highest score per (model, benchmark, metric, publisher, date);
+    unmatched records pass through, one per id and series. One query."""
+    models = _model_index()
+    best: dict[tuple, ScoreRecord] = {}
+    for record in records:
+        model = models.get(record.upstream_id)
+        owner = ("model", model["id"]) if model else ("id", record.upstream_id)
+        key = (owner, record.benchmark, record.metric, record.evaluated_by, record.reported_on)
+        held = best.get(key)
+        if held is None or record.value > held.value:
+            best[key] = record
+    return list(best.values())
 
 
 def scores_record(*, records: Sequence[ScoreRecord], run: SourceRun, seen_on: date, source_url: str = "") -> Tally:

@@ -27,3 +27,18 @@ def score_refresh_from_source(source: str) -> int | None:
 def score_refresh_all() -> list[str]:
     """Queue one refresh per configured score upstream (beat runs this daily)."""
     return fan_out(score_refresh_from_source, list(score_source_configs()))
+
+
+@shared_task(name="benchmarks.tasks.epoch_refresh", **REFRESH_TASK_OPTIONS)
+def epoch_refresh() -> int | None:
+    """Refresh Epoch AI's Benchmarking Hub scores and proposals (beat runs this daily); the SourceRun id, or None
+    when a refresh of `epoch` is already running."""
+    from benchmarks.services import epoch_refresh
+    from benchmarks.sources import EPOCH
+    from pricing.services import source_refresh_lock
+
+    with source_refresh_lock(EPOCH) as acquired:
+        if not acquired:
+            logger.info("refresh of %s is already running; skipped", EPOCH)
+            return None
+        return epoch_refresh().pk

@@ -5,10 +5,23 @@ from rest_framework.routers import DefaultRouter
 
 from benchmarks.api.urls import routes as benchmark_routes
 from benchmarks.probes.api import ProbeSummaryView
+from dashboards.api.urls import urlpatterns as analytics_urlpatterns
 from models_registry.api.urls import routes as registry_routes
 from pricing.api.urls import routes as pricing_routes
 
-router = DefaultRouter()
+
+class ApiRouter(DefaultRouter):
+    """The API root lists the analytics and probe-summary endpoints too, not only the router's resources."""
+
+    def get_api_root_view(self, api_urls=None):
+        list_name = self.routes[0].name
+        root = {prefix: list_name.format(basename=basename) for prefix, _, basename in self.registry}
+        root.update({f"analytics/{p.pattern}".rstrip("/"): p.name for p in analytics_urlpatterns})
+        root["probes/summary"] = "probe-summary"
+        return self.APIRootView.as_view(api_root_dict=root)
+
+
+router = ApiRouter()
 for prefix, viewset, basename in [*registry_routes, *pricing_routes, *benchmark_routes]:
     router.register(prefix, viewset, basename=basename)
 

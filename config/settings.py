@@ -200,6 +200,11 @@ DEFAULT_PERIODIC_TASKS: dict[str, dict] = {
         "crontab": {"minute": "23", "hour": "3"},
         "expires": 24 * 60 * 60,
     },
+    "epoch": {  # daily at 05:17 UTC, after Epoch's nightly export, https://crontab.guru/#17_5_*_*_*
+        "task": "benchmarks.tasks.epoch_refresh",
+        "crontab": {"minute": "17", "hour": "5"},
+        "expires": 24 * 60 * 60,
+    },
 }
 
 # Recompute the dashboards' default analytics on a worker after each data change (dashboards/warming.py), so
@@ -277,6 +282,22 @@ LITELLM_PRICES_URL = env(
 # Score upstreams: a JSON list, each {"name", "url", "format": "csv"|"json", "mapping", "defaults", ...};
 # the fields are documented in benchmarks/sources/configured.py and the README ("Refresh pipeline").
 SCORE_SOURCES = env("SCORE_SOURCES", [], cast=json.loads)
+# Epoch AI's Benchmarking Hub download (CC BY 4.0, daily): the `epoch` source (benchmarks/sources/epoch.py).
+EPOCH_BENCHMARKS_URL = env("EPOCH_BENCHMARKS_URL", "https://epoch.ai/data/benchmark_data.zip")
+# Epoch benchmark name (benchmark_metadata.csv) -> our Benchmark slug, or {"benchmark": slug, "metric": metric};
+# benchmarks not named here are skipped. A JSON object in the environment replaces the whole map.
+EPOCH_BENCHMARK_MAP = env(
+    "EPOCH_BENCHMARK_MAP",
+    {
+        "GPQA diamond": "gpqa-diamond",
+        "SWE-Bench verified": "swe-bench-verified",
+        "FrontierMath-2025-02-28-Private": "frontiermath",
+        "OTIS Mock AIME 2024-2025": "otis-mock-aime",
+        "SimpleQA Verified": "simpleqa-verified",
+        "Terminal Bench": "terminal-bench-2",
+    },
+    cast=json.loads,
+)
 # Fetching: per-request timeout (s), attempts on timeouts / connection errors / 429 / 5xx, and the
 # exponential backoff between them (base and cap, seconds, with jitter); a ceiling on an answer's size.
 SOURCE_HTTP_TIMEOUT = env("SOURCE_HTTP_TIMEOUT", 30.0, cast=float)

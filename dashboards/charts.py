@@ -20,13 +20,34 @@ def country_colour(code: str) -> str:
 def _time_axis() -> dict:
     return {
         "type": "time",
-        "time": {"unit": "month", "tooltipFormat": "yyyy-MM-dd"},
+        # No fixed unit: Chart.js picks days to years from the range, so an 11-day series still has ticks.
+        "time": {"minUnit": "day", "tooltipFormat": "yyyy-MM-dd"},
+        "ticks": {"maxRotation": 0, "autoSkipPadding": 16},
         "title": {"display": True, "text": "Date"},
     }
 
 
 def _fmt(value, digits: int = 1, unit: str = "") -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}{unit}"
+
+
+def held_steps(points: list[dict], *, until: str | None = None) -> list[dict]:
+    """Points of a step line (`{"x", "y", ...}` ordered by x) with each value held until the next point.
+
+    Chart.js draws a value followed by a null as a lone dot: this adds a copy of the value (marked `held`) at
+    the null's x, so the line runs to where the value stopped being true, then breaks. A last value is held
+    to `until` (the end of its validity) when that is later. The other points are unchanged, so leaving out
+    the `held` ones still gives one point per report row.
+    """
+    out: list[dict] = []
+    for point in points:
+        previous = out[-1] if out else None
+        if point["y"] is None and previous and previous["y"] is not None and previous["x"] < point["x"]:
+            out.append({**previous, "x": point["x"], "held": True})
+        out.append(point)
+    if out and out[-1]["y"] is not None and until and until > out[-1]["x"]:
+        out.append({**out[-1], "x": until, "held": True})
+    return out
 
 
 def event_markers(events: Iterable[dict]) -> list[dict]:
@@ -41,17 +62,19 @@ def gap_chart(report: dict, *, events: Iterable[dict] = ()) -> dict:
         code = report[side]
         return {
             "label": f"{code} frontier",
-            "data": [
-                {
-                    "x": row["date"],
-                    "y": row[f"{side}_value"],
-                    "tip": [
-                        f"{code} frontier: {_fmt(row[f'{side}_value'])} ({row[f'{side}_model'] or 'no model'})",
-                        f"as of {row['date']}",
-                    ],
-                }
-                for row in series
-            ],
+            "data": held_steps(
+                [
+                    {
+                        "x": row["date"],
+                        "y": row[f"{side}_value"],
+                        "tip": [
+                            f"{code} frontier: {_fmt(row[f'{side}_value'])} ({row[f'{side}_model'] or 'no model'})",
+                            f"as of {row['date']}",
+                        ],
+                    }
+                    for row in series
+                ]
+            ),
             "stepped": "before",
             "borderColor": country_colour(code),
             "backgroundColor": country_colour(code),
@@ -61,17 +84,19 @@ def gap_chart(report: dict, *, events: Iterable[dict] = ()) -> dict:
 
     gap = {
         "label": f"Gap ({a} minus {b}, points)",
-        "data": [
-            {
-                "x": row["date"],
-                "y": row["gap"],
-                "tip": [
-                    f"gap {_fmt(row['gap'])} points",
-                    f"lead {row['lead_days']} days" if row["lead_days"] is not None else "no lead",
-                ],
-            }
-            for row in series
-        ],
+        "data": held_steps(
+            [
+                {
+                    "x": row["date"],
+                    "y": row["gap"],
+                    "tip": [
+                        f"gap {_fmt(row['gap'])} points",
+                        f"lead {row['lead_days']} days" if row["lead_days"] is not None else "no lead",
+                    ],
+                }
+                for row in series
+            ]
+        ),
         "stepped": "before",
         "borderColor": "#5f6b7a",
         "borderDash": [6, 4],
@@ -100,18 +125,20 @@ def gap_chart(report: dict, *, events: Iterable[dict] = ()) -> dict:
 def cost_chart(report: dict, *, events: Iterable[dict] = ()) -> dict:
     """The cost ratio A/B of equal capability on a log axis, one point per series row."""
     a, b = report["a"], report["b"]
-    data = [
-        {
-            "x": row["date"],
-            "y": row["ratio"],
-            "tip": [
-                f"{a}/{b} cost ratio: {_fmt(row['ratio'], 2, 'x')}",
-                f"{a}: ${_fmt(row['a_price'], 2)} ({row['a_model'] or 'none'})",
-                f"{b}: ${_fmt(row['b_price'], 2)} ({row['b_model'] or 'none'})",
-            ],
-        }
-        for row in report["series"]
-    ]
+    data = held_steps(
+        [
+            {
+                "x": row["date"],
+                "y": row["ratio"],
+                "tip": [
+                    f"{a}/{b} cost ratio: {_fmt(row['ratio'], 2, 'x')}",
+                    f"{a}: ${_fmt(row['a_price'], 2)} ({row['a_model'] or 'none'})",
+                    f"{b}: ${_fmt(row['b_price'], 2)} ({row['b_model'] or 'none'})",
+                ],
+            }
+            for row in report["series"]
+        ]
+    )
     return {
         "type": "line",
         "data": {
@@ -159,7 +186,8 @@ def scatter_chart(points: list[dict], frontiers: dict[str, list[dict]], *, metri
                     if p["country"] == code
                 ],
                 "borderColor": colour,
-                "backgroundColor": colour,
+                "backgroundColor": colour + "99",
+                "pointStyle": "circle",
                 "pointRadius": 4,
             }
         )
@@ -169,27 +197,45 @@ def scatter_chart(points: list[dict], frontiers: dict[str, list[dict]], *, metri
                 {
                     "type": "line",
                     "label": f"{code} price-performance frontier",
-                    "data": [{"x": p["price"], "y": p["value"], "tip": f"frontier: {p['model']}"} for p in line],
+                    "data": frontier_steps(line),
                     "borderColor": colour,
                     "backgroundColor": colour,
-                    "stepped": "after",
+                    # Chart.js "before" holds a level until the next point's x: each level starts at the price
+                    # that buys it ("after" would jump up at the cheaper model's price).
+                    "stepped": "before",
+                    "pointStyle": "line",
                     "pointRadius": 0,
-                    "borderWidth": 1.5,
+                    "borderWidth": 2,
+                    "borderDash": [5, 3],
                 }
             )
     return {
         "type": "scatter",
         "data": {"datasets": datasets},
         "options": {
+            "plugins": {"legend": {"labels": {"usePointStyle": True}}},
             "scales": {
                 "x": {
                     "type": "logarithmic",
                     "title": {"display": True, "text": "Blended price, USD per 1M tokens (log)"},
                 },
                 "y": {"title": {"display": True, "text": f"Score ({metric})"}},
-            }
+            },
         },
     }
+
+
+def frontier_steps(line: list[dict]) -> list[dict]:
+    """A price-performance frontier (ordered by price, each a strict improvement) as step points: each level
+    starts at its own model's price and holds until the next, dearer level."""
+    return [
+        {
+            "x": p["price"],
+            "y": p["value"],
+            "tip": f"frontier: {p['model']} {_fmt(p['value'])} from ${_fmt(p['price'], 2)}",
+        }
+        for p in line
+    ]
 
 
 def price_history_chart(lines: dict[str, list[dict]]) -> dict:
@@ -197,10 +243,12 @@ def price_history_chart(lines: dict[str, list[dict]]) -> dict:
     datasets = [
         {
             "label": label,
-            "data": [
-                {"x": r["date"], "y": r["blended"], "tip": f"{label}: ${_fmt(r['blended'], 4)} from {r['date']}"}
-                for r in rows
-            ],
+            "data": held_steps(
+                [
+                    {"x": r["date"], "y": r["blended"], "tip": f"{label}: ${_fmt(r['blended'], 4)} from {r['date']}"}
+                    for r in rows
+                ]
+            ),
             "stepped": "before",
             "borderColor": OTHER_COLOURS[i % len(OTHER_COLOURS)],
             "backgroundColor": OTHER_COLOURS[i % len(OTHER_COLOURS)],
@@ -223,15 +271,17 @@ def price_history_chart(lines: dict[str, list[dict]]) -> dict:
 def price_history_lines(prices, *, until: date) -> dict[str, list[dict]]:
     """PricePoints (ordered by offering, then date) as one line of list prices per offering, plus one per
     offering's off-peak prices: label -> [{date, blended}]. A line holds its last price until the offering
-    retired (or `until`); an ended price (effective_to) breaks the line there."""
+    retired (or `until`); an ended price (effective_to) breaks the line there, or at the offering's retirement
+    when that came first (a retired offering sells nothing)."""
     lines: dict[str, list[dict]] = {}
     ends: dict[str, date] = {}
     for p in prices:
         label = f"{p.offering.provider.slug}:{p.offering.provider_model_id}" + (" (off-peak)" if p.off_peak else "")
         line = lines.setdefault(label, [])
         line.append({"date": p.effective_from.isoformat(), "blended": float(p.blended_per_mtok)})
-        if p.effective_to:
-            line.append({"date": p.effective_to.isoformat(), "blended": None})
+        if p.effective_to:  # an ended price stops there, or where its offering retired if that came first
+            stop = min(filter(None, [p.effective_to, p.offering.retired_on]))
+            line.append({"date": stop.isoformat(), "blended": None})
         ends[label] = min(filter(None, [p.offering.retired_on, until]))
     for label, line in lines.items():
         last = line[-1]

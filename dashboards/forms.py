@@ -5,6 +5,7 @@ from django import forms
 
 from benchmarks.models import CAPABILITY_INDEX_SLUG
 from dashboards.selectors import benchmark_list
+from models_registry.api.filters import StrictBooleanField
 
 
 class AnalyticsForm(forms.Form):
@@ -34,3 +35,35 @@ class BenchmarkForm(AnalyticsForm):
         super().__init__(*args, **kwargs)
         index = (CAPABILITY_INDEX_SLUG, "Capability index (all benchmarks)")
         self.fields["benchmark"].choices = [index, *((b.slug, b.name) for b in benchmark_list())]
+
+
+# The models page renders the API's own FilterSet form (one set of rules), with words for people instead of the
+# API's parameter documentation: name -> (label, help text).
+MODEL_FILTER_TEXT = {
+    "q": ("Search", "Name, slug, lab or upstream id."),
+    "lab": ("Lab", "Lab slug, e.g. deepseek."),
+    "country": ("Country", "Two-letter code, e.g. US or CN."),
+    "open_weights": ("Open weights", None),
+    "reasoning": ("Reasoning model", None),
+    "released": ("Release date known", None),
+    "released_after": ("Released on or after", None),
+    "released_before": ("Released on or before", None),
+}
+MODEL_FILTER_ORDER = list(MODEL_FILTER_TEXT)
+YES_NO_ANY = [("", "any"), ("true", "yes"), ("false", "no")]
+
+
+def model_filter_form(form: forms.Form) -> forms.Form:
+    """The AIModelFilter's form made readable: labels, yes/no selects for booleans, date pickers for dates."""
+    for name, field in form.fields.items():
+        label, help_text = MODEL_FILTER_TEXT.get(name, (name.replace("_", " ").capitalize(), None))
+        field.label = label
+        field.help_text = help_text or ""
+        if isinstance(field, StrictBooleanField):
+            field.widget = forms.Select(choices=YES_NO_ANY)
+        elif isinstance(field, forms.DateField):
+            field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        elif name == "q":
+            field.widget = forms.TextInput(attrs={"type": "search"})
+    form.order_fields(MODEL_FILTER_ORDER)
+    return form

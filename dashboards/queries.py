@@ -32,11 +32,8 @@ QUERIES = {
 }
 
 
-def analytics_report(endpoint: str, query: QueryDict) -> dict:
-    """The report of `endpoint` for `query`, from the cache when this data version already answered it.
-
-    Raises rest_framework.exceptions.ValidationError ({parameter: [message]}) for bad parameters.
-    """
+def _prepared(endpoint: str, query: QueryDict) -> tuple[str, Callable[[], dict]]:
+    """The cache key of `endpoint`'s answer to `query` and the function computing it; raises ValidationError."""
     spec = QUERIES[endpoint]
     params = spec.params(data=query)
     params.is_valid(raise_exception=True)  # no database: a cached answer reads nothing
@@ -46,7 +43,23 @@ def analytics_report(endpoint: str, query: QueryDict) -> dict:
         return spec.report(**params.resolve(parsed))
 
     read = {name: getattr(settings, name) for name in spec.settings_read}
-    return analytics_cached(analytics_cache_key(endpoint, {**parsed, **read}), compute)
+    return analytics_cache_key(endpoint, {**parsed, **read}), compute
+
+
+def analytics_report(endpoint: str, query: QueryDict) -> dict:
+    """The report of `endpoint` for `query`, from the cache when this data version already answered it.
+
+    Raises rest_framework.exceptions.ValidationError ({parameter: [message]}) for bad parameters.
+    """
+    key, compute = _prepared(endpoint, query)
+    return analytics_cached(key, compute)
+
+
+def analytics_report_rendered(endpoint: str, query: QueryDict, render: Callable[[dict], bytes]) -> bytes:
+    """The report rendered by `render` (the API's JSON), cached beside the report: a large answer, such as every
+    model's capability index, then costs one cache read instead of unpickling and rendering thousands of rows."""
+    key, compute = _prepared(endpoint, query)
+    return analytics_cached(f"{key}:rendered", lambda: render(analytics_cached(key, compute)))
 
 
 def newest_data_dates_cached() -> dict:

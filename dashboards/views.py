@@ -6,7 +6,6 @@ Every chart has the same numbers in a table and a link to the API URL that retur
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from benchmarks.models import CAPABILITY_INDEX_SLUG
 from benchmarks.probes.selectors import probe_summary
 from dashboards import charts
 from dashboards.cards import summary_cards
-from dashboards.forms import BenchmarkForm
+from dashboards.forms import BenchmarkForm, model_filter_form
 from dashboards.headline import PUBLISHED_ESTIMATES, index_headline
 from dashboards.queries import analytics_report
 from dashboards.selectors import (
@@ -49,7 +48,8 @@ def _report(endpoint: str, params: dict[str, str], errors: dict) -> tuple[dict |
         return analytics_report(endpoint, QueryDict(urlencode(params))), api_url
     except ValidationError as exc:
         for name, messages in exc.detail.items():
-            errors.setdefault(name, []).extend(str(m) for m in messages)
+            known = errors.setdefault(name, [])  # several charts of one page refuse the same parameter: say it once
+            known.extend(m for m in map(str, messages) if m not in known)
         return None, api_url
 
 
@@ -150,7 +150,12 @@ def costs(request: HttpRequest) -> HttpResponse:
     countries = ",".join(c for c in (request.GET.get("a", "US"), request.GET.get("b", "CN")) if c.strip())
     scatter, scatter_url = _report(
         "price-performance",
-        _params(request, ["as_of", "evaluated_by", "metric", *PRICES], benchmark=benchmark, countries=countries),
+        _params(
+            request,
+            ["as_of", "evaluated_by", "independent", "metric", *PRICES],
+            benchmark=benchmark,
+            countries=countries,
+        ),
         errors,
     )
     events = _events(cost)
@@ -190,11 +195,9 @@ MODEL_ORDERINGS = {
 def model_list(request: HttpRequest) -> HttpResponse:
     """The registry's models, filtered with the API's own FilterSet, searchable and sortable."""
     filterset = AIModelFilter(request.GET, queryset=aimodel_list())
+    filter_form = model_filter_form(filterset.form)  # before validation: bound fields copy labels when first made
     valid = filterset.is_valid()
     models = filterset.qs if valid else aimodel_list().none()
-    search = request.GET.get("q", "").strip()
-    if search:
-        models = models.filter(Q(name__icontains=search) | Q(slug__icontains=search) | Q(lab__name__icontains=search))
     ordering = request.GET.get("ordering", "-release_date")
     models = models.order_by(MODEL_ORDERINGS.get(ordering, "-release_date"), "slug")
     page = Paginator(models, MODELS_PER_PAGE).get_page(request.GET.get("page"))
@@ -203,8 +206,8 @@ def model_list(request: HttpRequest) -> HttpResponse:
     query.pop("ordering", None)
     context = {
         "nav": "models",
-        "filterset": filterset,
-        "search": search,
+        "filter_form": filter_form,
+        "error_labels": [filter_form.fields[name].label for name in filter_form.errors if name in filter_form.fields],
         "ordering": ordering,
         "page": page,
         "query": query.urlencode(),

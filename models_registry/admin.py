@@ -1,11 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html, format_html_join
+from django_countries import countries
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from models_registry.imports import AIModelResource
-from models_registry.models import AIModel, Lab, SourceRun, TimelineEvent
+from models_registry.models import AIModel, Lab, ModelProposal, SourceRun, TimelineEvent
+from models_registry.services import model_proposals_decide
 
 
 class RegistryAdmin(ImportExportMixin, SimpleHistoryAdmin):
@@ -26,15 +28,40 @@ class RegistryAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST" and not self.has_change_history_permission(request):
             raise PermissionDenied
+        request.reverting_history = True  # save_model: this form's initial values are the old version's, not the row's
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change) -> None:
+        # "Save" on an untouched form would write a history row that changes nothing (and bump updated_at).
+        if change and not form.has_changed() and not getattr(request, "reverting_history", False):
+            return
+        super().save_model(request, obj, form, change)
+
+
+def country_in_use_filter(field_path: str, title: str = "country") -> type[admin.SimpleListFilter]:
+    """A list filter on an ISO country field listing only the countries the rows use (not all ~250), under
+    the same query parameter as a plain `list_filter = [field_path]`."""
+
+    class CountryInUseFilter(admin.SimpleListFilter):
+        parameter_name = field_path
+
+        def lookups(self, request, model_admin):
+            codes = model_admin.get_queryset(request).order_by().values_list(field_path, flat=True).distinct()
+            return [(code, f"{countries.name(code)} ({code})") for code in sorted({str(c) for c in codes if c})]
+
+        def queryset(self, request, queryset):
+            return queryset.filter(**{field_path: self.value()}) if self.value() else queryset
+
+    CountryInUseFilter.title = title
+    return CountryInUseFilter
 
 
 @admin.register(Lab)
 class LabAdmin(RegistryAdmin):
     list_display = ["name", "slug", "country", "headquarters_city", "founded_year", "parent"]
-    list_filter = ["country"]
+    list_filter = [country_in_use_filter("country")]
     list_select_related = ["parent"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "slug", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
 
@@ -43,7 +70,7 @@ class LabAdmin(RegistryAdmin):
 class AIModelAdmin(RegistryAdmin):
     resource_classes = [AIModelResource]
     list_display = ["name", "slug", "lab", "country", "release_date", "open_weights", "reasoning", "context_window"]
-    list_filter = ["lab__country", "open_weights", "reasoning", "lab"]
+    list_filter = [country_in_use_filter("lab__country"), "open_weights", "reasoning", "lab"]
     list_select_related = ["lab"]
     search_fields = ["name", "slug", "lab__name"]
     date_hierarchy = "release_date"
@@ -59,7 +86,7 @@ class AIModelAdmin(RegistryAdmin):
 @admin.register(TimelineEvent)
 class TimelineEventAdmin(RegistryAdmin):
     list_display = ["date", "title", "kind", "country"]
-    list_filter = ["kind", "country"]
+    list_filter = ["kind", country_in_use_filter("country")]
     search_fields = ["title"]
     date_hierarchy = "date"
 
@@ -75,6 +102,7 @@ class SourceRunAdmin(admin.ModelAdmin):
         "unchanged_count",
         "unmatched_count",
         "rejected_count",
+        "proposed_count",
     ]
     list_filter = ["source", "status"]
     search_fields = ["source", "error"]
@@ -85,7 +113,16 @@ class SourceRunAdmin(admin.ModelAdmin):
         (None, {"fields": ["source", "status", "started_at", "finished_at", "error"]}),
         (
             "Counts",
-            {"fields": ["created_count", "updated_count", "unchanged_count", "unmatched_count", "rejected_count"]},
+            {
+                "fields": [
+                    "created_count",
+                    "updated_count",
+                    "unchanged_count",
+                    "unmatched_count",
+                    "rejected_count",
+                    "proposed_count",
+                ]
+            },
         ),
         ("Unmatched upstream ids", {"fields": ["unmatched_list"]}),
         ("Rejected records", {"fields": ["rejected_list"]}),
@@ -109,3 +146,47 @@ class SourceRunAdmin(admin.ModelAdmin):
             ((item.get("id", ""), item.get("reason", "")) for item in run.rejected if isinstance(item, dict)),
         )
         return format_html("<table><tr><th>Upstream id</th><th>Reason</th></tr>{}</table>", rows)
+
+
+@admin.register(ModelProposal)
+class ModelProposalAdmin(RegistryAdmin):
+    """Models upstreams know and the registry does not: accept (creates the model) or reject them in bulk."""
+
+    list_display = [
+        "name",
+        "upstream_id",
+        "source",
+        "status",
+        "lab",
+        "organization",
+        "country",
+        "release_date",
+        "model",
+    ]
+    list_filter = ["source", "status", "lab", "country"]
+    list_select_related = ["lab", "model"]
+    search_fields = ["name", "upstream_id", "organization"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["lab"]
+    actions = ["accept", "reject"]
+    # What the upstream said stays as it said it; an admin may correct the name, lab and date before accepting.
+    readonly_fields = ["source", "upstream_id", "organization", "country", "status", "model", "source_run"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # proposals come from refreshes only
+
+    @admin.action(description="Accept: create the selected models", permissions=["change"])
+    def accept(self, request, queryset):
+        self._decide(request, queryset, accept=True)
+
+    @admin.action(description="Reject: never propose these upstream ids again", permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, accept=False)
+
+    def _decide(self, request, queryset, *, accept: bool) -> None:
+        done, refused = model_proposals_decide(proposals=queryset, accept=accept, user=request.user)
+        verb = "Accepted" if accept else "Rejected"
+        if done:
+            self.message_user(request, f"{verb} {done} proposal(s).", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, f"Not {verb.lower()}: {reason}", messages.WARNING)

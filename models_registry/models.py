@@ -59,6 +59,11 @@ class Lab(SourcedModel):
     website = models.URLField(blank=True)
     founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names upstreams give this lab, e.g. Epoch AI's 'Z.ai (Zhipu AI)' or OpenRouter's 'z-ai'.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -69,8 +74,15 @@ class Lab(SourcedModel):
         return self.name
 
     def clean(self) -> None:
+        errors = {}
         if self.parent_id and self.parent_id == self.pk:
-            raise ValidationError({"parent": "A lab cannot be its own parent."})
+            errors["parent"] = "A lab cannot be its own parent."
+        if not isinstance(self.aliases, list) or not all(isinstance(a, str) and a.strip() for a in self.aliases):
+            errors["aliases"] = "Give a list of non-empty strings."
+        elif len({a.strip().lower() for a in self.aliases}) != len(self.aliases):
+            errors["aliases"] = "An alias is listed twice."
+        if errors:
+            raise ValidationError(errors)
 
 
 class AIModelQuerySet(models.QuerySet):
@@ -204,6 +216,7 @@ class SourceRun(models.Model):
     rejected_count = models.PositiveIntegerField(default=0)
     unmatched = models.JSONField(default=list, blank=True)
     rejected = models.JSONField(default=list, blank=True, help_text="Refused records with their reasons.")
+    proposed_count = models.PositiveIntegerField(default=0, help_text="Model proposals this run added.")
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -214,3 +227,40 @@ class SourceRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class ModelProposal(TimeStampedModel):
+    """A model an upstream knows and the registry does not, waiting for an admin to accept or reject it."""
+
+    Status = ProposalStatus
+
+    source = models.CharField(max_length=100, db_index=True, help_text="The refresh that proposed it (epoch ...).")
+    upstream_id = models.CharField(max_length=300, help_text="The upstream's id, e.g. gpt-6-sol-2026-09-22_high.")
+    name = models.CharField(max_length=200)
+    lab = models.ForeignKey(Lab, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals")
+    organization = models.CharField(max_length=200, blank=True, help_text="The organisation as the upstream names it.")
+    country = CountryField(blank=True, help_text="The country the upstream gives (empty when it gives none we know).")
+    release_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    model = models.ForeignKey(AIModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals")
+    source_run = models.ForeignKey(
+        SourceRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "upstream_id"], name="modelproposal_unique_per_source"),
+            models.CheckConstraint(condition=Q(status__in=ProposalStatus.values), name="modelproposal_status_valid"),
+            country_check("modelproposal", optional=True),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.source}: {self.upstream_id})"

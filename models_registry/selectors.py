@@ -3,7 +3,7 @@ number of queries however many rows they show."""
 
 from django.db.models import Model, QuerySet
 
-from models_registry.models import AIModel, Lab, SourceRun, TimelineEvent
+from models_registry.models import AIModel, Lab, ModelProposal, SourceRun, TimelineEvent
 
 
 def whole_row_and(model: type[Model], *related: str) -> list[str]:
@@ -28,3 +28,8 @@ def timelineevent_list() -> QuerySet[TimelineEvent]:
 
 def sourcerun_list() -> QuerySet[SourceRun]:
     return SourceRun.objects.all()
+
+
+def modelproposal_list() -> QuerySet[ModelProposal]:
+    """Proposals with their lab, model and run joined (the lab's and model's slugs are part of the output)."""
+    return ModelProposal.objects.select_related("lab", "model")

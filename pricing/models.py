@@ -121,6 +121,15 @@ class Offering(SourcedModel):
         ]
 
     def __str__(self) -> str:
+        """What an admin picks an offering by: an API id can serve several models over time, so the id alone
+        ("deepseek:deepseek-chat", seven times) does not say which. Reads `model` and `provider`."""
+        span = f"{self.available_from or '…'}..{self.retired_on or 'now'}"
+        retired = ", retired" if self.retired_on else ""
+        return f"{self.model.name} — {self.api_id} ({span}{retired})"
+
+    @property
+    def api_id(self) -> str:
+        """`provider:provider_model_id`, the id a client calls."""
         return f"{self.provider.slug}:{self.provider_model_id}"
 
     @property
@@ -169,7 +178,7 @@ class PricePoint(SourcedModel):
         indexes = [models.Index(fields=["offering", "off_peak", "-effective_from"], name="pricepoint_latest")]
 
     def __str__(self) -> str:
-        return f"{self.offering} from {self.effective_from}: {self.input_per_mtok}/{self.output_per_mtok}"
+        return f"{self.offering.api_id} from {self.effective_from}: {self.input_per_mtok}/{self.output_per_mtok}"
 
     def clean(self) -> None:
         """The guards a refresh applies to upstream prices, for every other write (API, admin, CSV import): no

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from config.celery import single_flight
 from models_registry.cache_version import registry_data_changed
 from models_registry.models import AIModel, SourceRun
+from models_registry.services import ProposalCandidate, model_proposals_record
 from pricing.models import Offering, PricePoint, Provider
 from pricing.sources import PRICE_SOURCES, price_source
 from pricing.sources.base import Batch, PriceQuote, Rejection, SourceError, SourceUnavailable, UnknownSourceError
@@ -43,6 +44,7 @@ class Tally:
     unmatched: list[str] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    proposed: int = 0  # ModelProposals added (models_registry.services.model_proposals_record)
 
     @property
     def wrote(self) -> bool:
@@ -118,6 +120,7 @@ def _finish(run: SourceRun, *, batch: Batch, tally: Tally) -> None:
     run.created_count, run.updated_count, run.unchanged_count = tally.created, tally.updated, tally.unchanged
     run.unmatched, run.unmatched_count = unmatched, len(unmatched)
     run.rejected, run.rejected_count = [r.as_json() for r in rejected], len(rejected)
+    run.proposed_count = tally.proposed
     run.status = SourceRun.Status.PARTIAL if rejected else SourceRun.Status.OK
     run.finished_at = timezone.now()
     run.save()
@@ -153,13 +156,35 @@ def price_refresh_from_source(
     adapter = price_source(source)
 
     def write(*, batch: Batch[PriceQuote], run: SourceRun, seen_on: date, retrieved_at: datetime) -> Tally:
-        return price_points_record(
+        tally = price_points_record(
             quotes=batch.records, run=run, seen_on=seen_on, retrieved_at=retrieved_at, source_url=adapter.url
         )
+        if getattr(adapter, "proposes_models", False):
+            _propose_unmatched(batch.records, tally=tally, run=run)
+        return tally
 
     return source_refresh_run(
         source=source, fetch=adapter.fetch, write=write, dry_run=dry_run, today=today, progress=progress
     )
+
+
+def _propose_unmatched(quotes: Sequence[PriceQuote], *, tally: Tally, run: SourceRun) -> None:
+    """Propose the unmatched ids whose author prefix (`deepseek` of `deepseek/deepseek-v4`) names a lab; a variant
+    of a listing (`deepseek/deepseek-r1:free`) is a way to buy a model, not a model, and is never proposed."""
+    unmatched = set(tally.unmatched)
+    candidates = [
+        ProposalCandidate(
+            upstream_id=q.upstream_id,
+            name=q.name or q.upstream_id,
+            organization=q.upstream_id.split("/", 1)[0],
+            release_date=q.listed_on,
+        )
+        for q in quotes
+        if q.upstream_id in unmatched and "/" in q.upstream_id and ":" not in q.upstream_id
+    ]
+    lines = model_proposals_record(candidates=candidates, run=run)
+    tally.proposed += len(lines)
+    tally.changes.extend(lines)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 
 from benchmarks.models import Benchmark, BenchmarkScore, ProbeResult
-from models_registry.models import AIModel, Lab, SourceRun, TimelineEvent
+from models_registry.models import AIModel, Lab, ModelProposal, SourceRun, TimelineEvent
 from pricing.models import Offering, PricePoint, Provider
 
 
@@ -47,6 +47,19 @@ class SourceRunFactory(factory.django.DjangoModelFactory):
 
     source = "openrouter"
     started_at = factory.LazyFunction(timezone.now)
+
+
+class ModelProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ModelProposal
+
+    source = "epoch"
+    upstream_id = factory.Sequence(lambda n: f"upstream-model-{n}_high")
+    name = factory.Sequence(lambda n: f"Upstream Model {n}")
+    lab = factory.SubFactory(LabFactory)
+    organization = factory.LazyAttribute(lambda o: o.lab.name if o.lab else "Some Org")
+    country = "US"
+    release_date = datetime.date(2026, 9, 22)
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):

@@ -23,6 +23,7 @@ from tests.factories import (
     BenchmarkFactory,
     BenchmarkScoreFactory,
     LabFactory,
+    ModelProposalFactory,
     OfferingFactory,
     PricePointFactory,
     ProbeResultFactory,
@@ -48,6 +49,7 @@ NULLABLE = {
     "pricepoint": ["effective_to", "cached_input_per_mtok", "retrieved_at", "source_run"],
     "benchmark": [],
     "benchmarkscore": ["source_run"],
+    "modelproposal": ["lab", "release_date", "model", "source_run"],
     "proberesult": ["http_status", "ttft_ms", "total_ms", "input_tokens", "output_tokens", "output_tokens_per_s"],
 }
 
@@ -81,6 +83,10 @@ def world(db):
         source_note="line one\u2029line two \x07 bell",
     )
     gpt = AIModelFactory(slug="gpt-4o", lab=us, release_date=None, source_url="https://example.com/a?b=c&d=é")
+    ModelProposalFactory(lab=us, model=gpt, source_run=run, country="US", organization="OpenAI «Labs»")
+    ModelProposalFactory(
+        source="openrouter", lab=None, release_date=None, country="", upstream_id="z-ai/glm-6", status="rejected"
+    )
     TimelineEventFactory(country="CN", title="Export rule — «tier 2»")
     TimelineEventFactory(country="", date=datetime.date(2024, 12, 31))
     host = ProviderFactory(slug="together", country="US", lab=None)

@@ -3,10 +3,12 @@
 It runs in a thread of the test process on 127.0.0.1, so a Celery worker subprocess can reach it too.
 """
 
+import io
 import json
 import socket
 import threading
 import time
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,6 +46,27 @@ LEADERBOARD_SOURCE = {
 
 def fixture_bytes(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
+
+
+def epoch_hub_zip(**members: bytes | str | None) -> bytes:
+    """The recorded Epoch AI hub download (tests/fixtures/epoch_hub/*.csv) as a zip; `name_csv=...` replaces a
+    member's content (None leaves it out), e.g. `epoch_hub_zip(model_metadata_csv=None)`."""
+    files = {path.name: path.read_bytes() for path in sorted((FIXTURES / "epoch_hub").glob("*.csv"))}
+    for key, content in members.items():
+        name = key.removesuffix("_csv") + ".csv"
+        if content is None:
+            files.pop(name, None)
+        else:
+            files[name] = content.encode() if isinstance(content, str) else content
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def epoch_hub_text(name: str) -> str:
+    return (FIXTURES / "epoch_hub" / name).read_text()
 
 
 def fixture_json(name: str) -> Any:

@@ -4,9 +4,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from benchmarks.sources.configured import ConfiguredScoreSource, ScoreRecord, ScoreSourceConfig
+from benchmarks.sources.epoch import NAME as EPOCH
 from pricing.sources import PRICE_SOURCES
 
-__all__ = ["ScoreRecord", "score_source", "score_source_configs"]
+__all__ = ["EPOCH", "ScoreRecord", "score_source", "score_source_configs"]
 
 
 def score_source_configs() -> dict[str, ScoreSourceConfig]:
@@ -17,7 +18,7 @@ def score_source_configs() -> dict[str, ScoreSourceConfig]:
     configs: dict[str, ScoreSourceConfig] = {}
     for position, entry in enumerate(entries):
         config = ScoreSourceConfig.from_setting(entry, position=position)
-        if config.name in configs or config.name in PRICE_SOURCES:
+        if config.name in configs or config.name in PRICE_SOURCES or config.name == EPOCH:
             raise ImproperlyConfigured(f"SCORE_SOURCES: the name {config.name!r} is already taken")
         configs[config.name] = config
     return configs

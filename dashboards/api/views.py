@@ -1,5 +1,6 @@
 """Analytics endpoints: parse the query, then one cached call into dashboards.reports."""
 
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
@@ -8,7 +9,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from dashboards.api import serializers as s
-from dashboards.queries import analytics_report
+from dashboards.queries import analytics_report, analytics_report_rendered
 from models_registry.api.viewsets import CsvForListsOnlyMixin
 
 BAD_PARAMETERS = OpenApiResponse(
@@ -26,6 +27,13 @@ class AnalyticsView(CsvForListsOnlyMixin, APIView):
     def get(self, request):
         query = request.query_params.copy()
         query.pop(api_settings.URL_FORMAT_OVERRIDE, None)  # ?format=json: DRF's content negotiation, done
+        renderer = request.accepted_renderer
+        if request.accepted_media_type == renderer.media_type == "application/json":  # plain JSON: cached bytes
+            context = self.get_renderer_context()
+            body = analytics_report_rendered(
+                self.endpoint, query, lambda report: renderer.render(report, renderer.media_type, context)
+            )
+            return HttpResponse(body, content_type=renderer.media_type)
         return Response(analytics_report(self.endpoint, query))
 
 

@@ -2,8 +2,18 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
-from models_registry.models import AIModel, EventKind, Lab, RunStatus, SourceRun, TimelineEvent
+from models_registry.models import (
+    AIModel,
+    EventKind,
+    Lab,
+    ModelProposal,
+    ProposalStatus,
+    RunStatus,
+    SourceRun,
+    TimelineEvent,
+)
 
 ISO_DATE = ["%Y-%m-%d"]
 MAX_ID = 2**63 - 1
@@ -100,10 +110,25 @@ class AIModelFilter(django_filters.FilterSet):
         field_name="release_date", lookup_expr="isnull", exclude=True, label="Has a release date (true/false)."
     )
     released_after, released_before = date_range("release_date", "Released")
+    # NetBox's `q`: one box over the names people search by, so the models page and this endpoint take the same URL.
+    q = django_filters.CharFilter(
+        method="search_text", label="Text in the name, slug, lab name or an upstream alias (any case)."
+    )
 
     class Meta:
         model = AIModel
         fields = ["lab", "country", "open_weights", "reasoning"]
+
+    def search_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(slug__icontains=value)
+            | Q(lab__name__icontains=value)
+            | Q(aliases__icontains=value)
+        )
 
 
 class TimelineEventFilter(django_filters.FilterSet):
@@ -124,3 +149,14 @@ class SourceRunFilter(django_filters.FilterSet):
     class Meta:
         model = SourceRun
         fields = ["source", "status"]
+
+
+class ModelProposalFilter(django_filters.FilterSet):
+    source = django_filters.CharFilter(label="The source that proposed it, e.g. epoch.")
+    status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, label="pending, accepted or rejected.")
+    lab = django_filters.CharFilter(field_name="lab__slug", label="Slug of the matched lab.")
+    country = CountryFilter("country")
+
+    class Meta:
+        model = ModelProposal
+        fields = ["source", "status", "lab", "country"]

@@ -8,7 +8,7 @@ from models_registry.api.serializing import (
     SlugRelation,
     StringListField,
 )
-from models_registry.models import AIModel, Lab, SourceRun, TimelineEvent
+from models_registry.models import AIModel, Lab, ModelProposal, SourceRun, TimelineEvent
 
 SOURCE_FIELDS = ["source_url", "source_note"]
 STAMPS = ["created_at", "updated_at"]
@@ -18,6 +18,9 @@ class LabSerializer(CountryFieldMixin, ModelCleanSerializer):
     """An organisation that builds models; `parent` is another lab's slug."""
 
     parent = OptionalSlugField(queryset=Lab.objects.all(), help_text="Parent lab's slug (null: none).")
+    aliases = StringListField(
+        required=False, help_text="Other names upstreams give this lab (matched when proposing models)."
+    )
 
     class Meta(ModelCleanSerializer.Meta):
         model = Lab
@@ -29,6 +32,7 @@ class LabSerializer(CountryFieldMixin, ModelCleanSerializer):
             "website",
             "founded_year",
             "parent",
+            "aliases",
             *SOURCE_FIELDS,
             *STAMPS,
         ]
@@ -90,9 +94,37 @@ class SourceRunSerializer(ApiModelSerializer):
             "unchanged_count",
             "unmatched_count",
             "rejected_count",
+            "proposed_count",
             "unmatched",
             "rejected",
             "error",
+            *STAMPS,
+        ]
+        read_only_fields = fields
+
+
+class ModelProposalSerializer(CountryFieldMixin, ApiModelSerializer):
+    """A model an upstream knows and the registry does not (read-only; accept or reject it with its actions)."""
+
+    lab = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The matched lab's slug.")
+    model = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The model created on accept (null until then)."
+    )
+
+    class Meta:
+        model = ModelProposal
+        fields = [
+            "id",
+            "source",
+            "upstream_id",
+            "name",
+            "lab",
+            "organization",
+            "country",
+            "release_date",
+            "status",
+            "model",
+            "source_run",
             *STAMPS,
         ]
         read_only_fields = fields

@@ -1,12 +1,27 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
 from models_registry import selectors
-from models_registry.api.filters import AIModelFilter, LabFilter, SourceRunFilter, TimelineEventFilter
+from models_registry.api.filters import (
+    AIModelFilter,
+    LabFilter,
+    ModelProposalFilter,
+    SourceRunFilter,
+    TimelineEventFilter,
+)
 from models_registry.api.serializers import (
     AIModelSerializer,
     LabSerializer,
+    ModelProposalSerializer,
     SourceRunSerializer,
     TimelineEventSerializer,
 )
 from models_registry.api.viewsets import ApiModelViewSet, ApiReadOnlyViewSet
+from models_registry.services import model_proposal_accept, model_proposal_reject
 
 
 class LabViewSet(ApiModelViewSet):
@@ -67,3 +82,44 @@ class SourceRunViewSet(ApiReadOnlyViewSet):
 
     def get_queryset(self):
         return selectors.sourcerun_list()
+
+
+class CanDecideProposals(permissions.DjangoModelPermissionsOrAnonReadOnly):
+    """Anyone reads; accepting or rejecting (a POST) needs `change_modelproposal`, not `add_`: it decides on a
+    proposal that exists, it does not add one."""
+
+    perms_map = {**permissions.DjangoModelPermissions.perms_map, "POST": ["%(app_label)s.change_%(model_name)s"]}
+
+
+class ModelProposalViewSet(ApiReadOnlyViewSet):
+    """Models an upstream knows and the registry does not. `POST .../{id}/accept/` creates the model (the upstream
+    id becomes its alias); `POST .../{id}/reject/` keeps that id from being proposed again."""
+
+    serializer_class = ModelProposalSerializer
+    filterset_class = ModelProposalFilter
+    permission_classes = [CanDecideProposals]
+    search_fields = ["upstream_id", "name", "organization"]
+    ordering_fields = ["created_at", "release_date", "name", "upstream_id", "source", "status"]
+
+    def get_queryset(self):
+        return selectors.modelproposal_list()
+
+    @extend_schema(request=None, responses=ModelProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Create the proposed model (slug from the name, the proposal's lab and release date)."""
+        return self._decide(model_proposal_accept)
+
+    @extend_schema(request=None, responses=ModelProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Reject the proposal: its upstream id is not proposed again."""
+        return self._decide(model_proposal_reject)
+
+    def _decide(self, decide):
+        proposal = self.get_object()
+        try:
+            decide(proposal_id=proposal.pk, user=self.request.user)
+        except DjangoValidationError as exc:
+            raise ValidationError({"status": exc.messages}) from exc
+        return Response(self.get_serializer(selectors.modelproposal_list().get(pk=proposal.pk)).data)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from models_registry.loading import (
+    CellError,
     Record,
     Table,
     boolean,
@@ -55,6 +56,27 @@ def model_records(row: dict[str, str]) -> list[Record]:
     ]
 
 
+def _alias_list(row: dict[str, str], column: str) -> list[str]:
+    """`a|b|c` as ["a", "b", "c"]: upstream ids hold commas and spaces, never a pipe."""
+    aliases = [alias.strip() for alias in text(row, column).split("|")]
+    if not all(aliases):
+        raise CellError(column, "has an empty alias (two pipes in a row, or one at an end)")
+    return aliases
+
+
+def lab_alias_records(row: dict[str, str]) -> list[Record]:
+    """The names upstreams give a lab (Epoch AI's organisation, OpenRouter's author prefix): model proposals find
+    their lab by these."""
+    lab = by_slug(Lab, row, "lab")
+    return [Record(lookup={"slug": lab.slug}, values={"aliases": _alias_list(row, "aliases")})]
+
+
+def model_alias_records(row: dict[str, str]) -> list[Record]:
+    """A model's upstream ids (Epoch AI's model versions, e.g. gpt-5-2025-08-07_high), by which refreshes match it."""
+    model = by_slug(AIModel, row, "model")
+    return [Record(lookup={"slug": model.slug}, values={"aliases": _alias_list(row, "aliases")})]
+
+
 def event_records(row: dict[str, str]) -> list[Record]:
     return [
         Record(
@@ -71,5 +93,7 @@ def event_records(row: dict[str, str]) -> list[Record]:
 TABLES = [
     Table(HERE / "labs.csv", Lab, ("slug", "name", "country", "source"), lab_records),
     Table(HERE / "models.csv", AIModel, ("slug", "name", "lab", "release_date", "source"), model_records),
+    Table(HERE / "lab_aliases.csv", Lab, ("lab", "aliases", "source"), lab_alias_records),
+    Table(HERE / "model_aliases.csv", AIModel, ("model", "aliases", "source"), model_alias_records),
     Table(HERE / "events.csv", TimelineEvent, ("date", "title", "kind", "country", "source"), event_records),
 ]

@@ -79,6 +79,7 @@ class PriceQuote:
     listed_on: date | None = None  # when the upstream started listing it (becomes available_from)
     aliases: tuple[str, ...] = ()
     note: str = ""  # how the price was read, when that is not plain (becomes the PricePoint's note)
+    name: str = ""  # the upstream's display name, for a model proposal
 
     @property
     def offering_key(self) -> tuple[str, str]:
@@ -109,11 +110,11 @@ def per_token_to_mtok(value: Any, what: str) -> Decimal:
         raise RecordError(f"{what} is not a finite number: {value!r}")
     if number < 0:
         raise RecordError(f"negative {what}: {number:f}")
-    per_mtok = (number * MTOK).quantize(MICRO)
+    per_mtok = number * MTOK
     ceiling = Decimal(str(settings.PRICE_MAX_PER_MTOK))
-    if per_mtok > ceiling:
+    if per_mtok > ceiling:  # before quantize: a price such as 1e30 has more digits than the context can round
         raise RecordError(f"absurd {what}: {per_mtok.normalize():f} USD per million tokens (ceiling {ceiling:f})")
-    return per_mtok
+    return per_mtok.quantize(MICRO)
 
 
 def optional_positive_int(value: Any) -> int | None:

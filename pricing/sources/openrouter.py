@@ -9,6 +9,7 @@ Every quote is for provider `openrouter` under the OpenRouter id; the id is also
 so a model whose `aliases` list it gets an `openrouter` offering on first sight (see pricing.services).
 """
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,7 @@ VARIABLE_PRICE = "-1"
 
 class OpenRouterSource:
     name = "openrouter"
+    proposes_models = True  # unmatched ids whose author prefix names a lab become ModelProposals
 
     def __init__(self, url: str | None = None):
         self.url = url or settings.OPENROUTER_MODELS_URL
@@ -86,7 +88,20 @@ def parse_model(item: Any) -> PriceQuote | None:
         context_window=optional_positive_int(item.get("context_length")),
         listed_on=_day(item.get("created")),
         aliases=(upstream_id,),
+        name=_display_name(item.get("name")),
     )
+
+
+def _display_name(value: Any) -> str:
+    """OpenRouter's display name as a model name: `OpenAI: GPT-5` -> `GPT-5`, `Qwen: Qwen3 Max` -> `Qwen3 Max`,
+    but `DeepSeek: R1 0528` -> `DeepSeek R1 0528`, where the rest alone (a bare version) would not name a model."""
+    if not isinstance(value, str):
+        return ""
+    author, sep, rest = value.partition(": ")
+    if not sep or not rest.strip():
+        return value.strip()[:200]
+    names_a_model = re.match(r"[A-Za-z]{3,}", rest.strip()) is not None
+    return (rest.strip() if names_a_model else f"{author.strip()} {rest.strip()}")[:200]
 
 
 def _day(timestamp: Any) -> date | None:

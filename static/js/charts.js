@@ -1,8 +1,32 @@
 /* Draw every <canvas data-chart="ID"> from the JSON config in <script type="application/json" id="ID">.
  * Configs are built server-side (dashboards/charts.py); each point may carry `tip` (tooltip lines)
- * and a config may carry `markers` ([{x, label}]) drawn as dashed vertical lines (timeline events). */
+ * and a config may carry `markers` ([{x, short, title}]) drawn as dashed vertical lines (timeline events), their
+ * short labels staggered into rows (hidden where they would collide) and every title shown on hover.
+ * Points marked `held` only continue a step line to where its value ended: they get no tooltip. */
 (function () {
   "use strict";
+
+  const LABEL_ROWS = 3;
+  const ROW_HEIGHT = 11;
+  const HOVER_PX = 6;
+
+  /* Place each marker's short label in the first of LABEL_ROWS rows where it does not overlap the label
+   * before it; a label that fits in no row is not drawn (its line still is, and hovering it shows the event). */
+  function layoutLabels(ctx, markers, x, area) {
+    const rowEnds = new Array(LABEL_ROWS).fill(-Infinity);
+    return markers.map((marker) => {
+      const px = x.getPixelForValue(new Date(marker.x).getTime());
+      if (px < area.left || px > area.right) return null;
+      const text = marker.short || "";
+      const width = ctx.measureText(text).width;
+      const left = px + 3;
+      const fitsInside = left + width <= area.right;
+      const row = rowEnds.findIndex((end) => left > end + 4);
+      const placed = text && fitsInside && row !== -1;
+      if (placed) rowEnds[row] = left + width;
+      return { marker, px, row: placed ? row : null, text, left, width };
+    }).filter(Boolean);
+  }
 
   const markerPlugin = {
     id: "markers",
@@ -13,22 +37,64 @@
       if (!x || !markers.length) return;
       const ctx = chart.ctx;
       ctx.save();
+      ctx.font = "10px system-ui, sans-serif";
+      const placed = layoutLabels(ctx, markers, x, area);
+      chart.$markerPixels = placed;
       ctx.setLineDash([4, 4]);
       ctx.strokeStyle = "rgba(95, 107, 122, 0.55)";
       ctx.fillStyle = "rgba(95, 107, 122, 0.9)";
-      ctx.font = "10px system-ui, sans-serif";
-      markers.forEach((marker, i) => {
-        const px = x.getPixelForValue(new Date(marker.x).getTime());
-        if (px < area.left || px > area.right) return;
+      placed.forEach(({ px, row, text }) => {
         ctx.beginPath();
         ctx.moveTo(px, area.top);
         ctx.lineTo(px, area.bottom);
         ctx.stroke();
-        ctx.fillText(marker.short || "", px + 3, area.top + 10 + (i % 3) * 11);
+        if (row !== null) ctx.fillText(text, px + 3, area.top + 10 + row * ROW_HEIGHT);
       });
       ctx.restore();
     },
+    afterEvent(chart, args) {
+      const event = args.event;
+      const placed = chart.$markerPixels || [];
+      const area = chart.chartArea;
+      let hovered = [];
+      if (event.type !== "mouseout" && area && event.y >= area.top && event.y <= area.bottom) {
+        hovered = placed.filter((p) => Math.abs(p.px - event.x) <= HOVER_PX);
+      }
+      const key = hovered.map((p) => p.marker.x + p.marker.title).join("|");
+      if (key !== (chart.$markerHoverKey || "")) {
+        chart.$markerHoverKey = key;
+        chart.$markerHover = hovered;
+        args.changed = true;
+      }
+    },
+    afterDraw(chart) {
+      const hovered = chart.$markerHover || [];
+      if (!hovered.length) return;
+      const ctx = chart.ctx;
+      const area = chart.chartArea;
+      const lines = hovered.map((p) => `${p.marker.x} ${p.marker.short}: ${p.marker.title}`);
+      ctx.save();
+      ctx.font = "12px system-ui, sans-serif";
+      const maxWidth = area.right - area.left - 8;
+      const width = Math.min(maxWidth, Math.max(...lines.map((l) => ctx.measureText(l).width)) + 12);
+      const height = lines.length * 16 + 8;
+      const px = hovered[0].px;
+      const left = Math.max(area.left + 4, Math.min(px + 8, area.right - width - 4));
+      const top = area.top + LABEL_ROWS * ROW_HEIGHT + 8;
+      ctx.fillStyle = "rgba(31, 41, 51, 0.92)";
+      ctx.fillRect(left, top, width, height);
+      ctx.fillStyle = "#ffffff";
+      lines.forEach((line, i) => ctx.fillText(line, left + 6, top + 16 + i * 16, maxWidth - 12));
+      ctx.restore();
+    },
   };
+
+  /* The tooltip of a point also names the events on its date. */
+  function eventLines(chart, items) {
+    const markers = (chart.options.plugins.markers || {}).items || [];
+    const dates = new Set(items.map((item) => item.raw && item.raw.x));
+    return markers.filter((m) => dates.has(m.x)).map((m) => `${m.short}: ${m.title}`);
+  }
 
   function tooltipLines(context) {
     const tip = context.raw && context.raw.tip;
@@ -45,10 +111,14 @@
     delete config.markers;
     config.options = config.options || {};
     config.options.maintainAspectRatio = false;
+    config.options.animation = false; // drawn at once: what a reader (or a screenshot) sees is the final chart
     config.options.plugins = config.options.plugins || {};
     config.options.plugins.markers = { items: markers };
     config.options.plugins.tooltip = Object.assign(
-      { callbacks: { label: tooltipLines } },
+      {
+        filter: (item) => !(item.raw && item.raw.held),
+        callbacks: { label: tooltipLines, footer: (items) => (items.length ? eventLines(items[0].chart, items) : []) },
+      },
       config.options.plugins.tooltip || {}
     );
     config.plugins = [markerPlugin];

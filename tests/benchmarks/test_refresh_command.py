@@ -9,7 +9,7 @@ from models_registry.models import SourceRun
 from pricing.models import PricePoint
 from pricing.services import source_refresh_lock
 from tests.registry import build_price_registry
-from tests.upstream import Answer
+from tests.upstream import Answer, epoch_hub_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 def feeds(upstream, settings, fast_retries):
     settings.OPENROUTER_MODELS_URL = upstream.serve_fixture("/or", "openrouter_models.json")
     settings.LITELLM_PRICES_URL = upstream.serve_fixture("/litellm", "litellm_prices.json")
+    settings.EPOCH_BENCHMARKS_URL = upstream.serve("/hub.zip", Answer(body=epoch_hub_zip()))
     settings.SCORE_SOURCES = [
         {
             "name": "leaderboard",
@@ -41,7 +42,8 @@ def refresh(*args) -> str:
 def test_refresh_one_source_prints_a_summary(feeds):
     out = refresh("openrouter")
     run = SourceRun.objects.get()
-    assert f"openrouter     ok       created 2, updated 0, unchanged 1, unmatched 11, rejected 0  (run #{run.pk}" in out
+    line = "openrouter     ok       created 2, updated 0, unchanged 1, unmatched 11, rejected 0, proposed 2"
+    assert f"{line}  (run #{run.pk}" in out  # deepseek/deepseek-r1-0528 and openai/gpt-4o-mini name known labs
     assert "unmatched: deepseek/deepseek-r1-0528, deepseek/deepseek-r1:free" in out
     assert "... and 1 more (-v 2 lists all)" in out
     assert "Refreshed 1 source(s)." in out
@@ -49,7 +51,7 @@ def test_refresh_one_source_prints_a_summary(feeds):
 
 def test_unknown_source_is_a_command_error_listing_the_known_ones(feeds):
     with pytest.raises(
-        CommandError, match=r"Unknown source\(s\): openroutr\. Known sources: litellm, openrouter, leaderboard"
+        CommandError, match=r"Unknown source\(s\): openroutr\. Known sources: epoch, litellm, openrouter, leaderboard"
     ):
         refresh("openroutr")
     assert not SourceRun.objects.exists()
@@ -73,13 +75,14 @@ def test_dry_run_prints_what_would_change_and_writes_nothing(feeds):
 
 def test_all_refreshes_every_source_and_a_failing_one_does_not_stop_the_rest(feeds):
     feeds.serve("/litellm", Answer(status=503))
-    with pytest.raises(CommandError, match=r"1 of 3 source\(s\) failed: litellm"):
+    with pytest.raises(CommandError, match=r"1 of 4 source\(s\) failed: litellm"):
         out = io.StringIO()
         call_command("refresh", "--all", stdout=out, stderr=io.StringIO())
     text = out.getvalue()
     assert "litellm        failed" in text and "HTTP 503 (after 3 attempts)" in text
     statuses = dict(SourceRun.objects.values_list("source", "status"))
-    assert statuses == {"openrouter": "ok", "litellm": "failed", "leaderboard": "partial"}  # the benchmarks are absent
+    # The benchmarks are absent: the leaderboard's scores are refused, Epoch's too (none of its mapped ones exists).
+    assert statuses == {"openrouter": "ok", "litellm": "failed", "leaderboard": "partial", "epoch": "partial"}
     assert "rejected deepseek-r1: unknown benchmark 'aime-2024'" in text
 
 

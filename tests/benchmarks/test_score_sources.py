@@ -70,7 +70,7 @@ def scores() -> list[tuple]:
 
 def test_configured_sources_are_known_by_name_after_the_price_sources(settings):
     settings.SCORE_SOURCES = [{**EPOCH_GPQA_SOURCE, "url": "https://example.org/gpqa.csv"}]
-    assert source_names() == ["litellm", "openrouter", "epoch-gpqa"]
+    assert source_names() == ["epoch", "litellm", "openrouter", "epoch-gpqa"]
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_a_bad_score_source_entry_is_refused_with_what_is_wrong(entry, message):
         ScoreSourceConfig.from_setting({"url": "https://example.org/x", **entry}, position=0)
 
 
-@pytest.mark.parametrize("name", ["openrouter", "epoch-gpqa"])
+@pytest.mark.parametrize("name", ["openrouter", "epoch", "epoch-gpqa"])
 def test_a_score_source_name_may_not_clash(settings, name):
     settings.SCORE_SOURCES = [
         {**EPOCH_GPQA_SOURCE, "url": "https://e.org/a"},
@@ -282,8 +282,8 @@ def test_dry_run_of_a_score_source_writes_nothing(score_registry, score_feeds):
 
 
 def test_source_refresh_refuses_an_unknown_name_listing_all_known(score_feeds, db):
-    with pytest.raises(UnknownSourceError, match="known sources: litellm, openrouter, epoch-gpqa, leaderboard"):
-        source_refresh(source="epoch")
+    with pytest.raises(UnknownSourceError, match="known sources: epoch, litellm, openrouter, epoch-gpqa, leaderboard"):
+        source_refresh(source="epoch-ai")
 
 
 # Tasks

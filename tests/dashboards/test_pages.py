@@ -100,7 +100,8 @@ def test_price_history_holds_each_price_until_the_offering_retires():
     list_line = lines[f"{offering.provider.slug}:deepseek-reasoner"]
     assert list_line == [{"date": "2025-01-20", "blended": 0.96}, {"date": "2025-05-28", "blended": 0.96}]
     off_peak = lines[f"{offering.provider.slug}:deepseek-reasoner (off-peak)"]
-    assert off_peak == [{"date": "2025-02-26", "blended": 0.23875}, {"date": "2025-09-05", "blended": None}]
+    # The discount ran to 2025-09-05, but this offering (the id before it moved to R1-0528) retired on 2025-05-28.
+    assert off_peak == [{"date": "2025-02-26", "blended": 0.23875}, {"date": "2025-05-28", "blended": None}]
 
 
 def test_gap_chart_has_one_point_per_series_row_in_each_dataset():

@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = PROJECT_DIR / "test-output" / "e2e"
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +57,21 @@ class PageProblems:
         assert self.failed_requests == [], self.failed_requests
 
 
+def _screenshot_name(request, suffix: str = "") -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name).strip("_") + suffix
+
+
+@pytest.fixture
+def phone_page(browser, request):
+    """A fresh page 390 px wide (a phone); after the test, a full-page screenshot named `<test>-390.png`."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
+    page = context.new_page()
+    yield page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{_screenshot_name(request)}-390.png"), full_page=True)
+    context.close()
+
+
 @pytest.fixture
 def page(browser, request):
     """A fresh page; after the test, a screenshot and a check for console errors and failed requests."""
@@ -69,6 +85,5 @@ def page(browser, request):
     page.problems = problems
     yield page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name).strip("_")
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{_screenshot_name(request)}.png"), full_page=True)
     context.close()

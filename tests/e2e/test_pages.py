@@ -1,6 +1,7 @@
 """Every page in a real browser: loads cleanly, charts hold the API's numbers, forms change the charts."""
 
 import io
+import itertools
 import json
 from urllib.parse import urlencode
 
@@ -12,6 +13,18 @@ from tests.factories import ProbeResultFactory
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 SEED_STORY = {"benchmark": "gpqa-diamond", "evaluated_by": "deepseek", "as_of": "2025-01-31"}
+# Every page a reader reaches from the navigation (add new pages here: each is checked at 1280 and 390 px).
+PAGES = [
+    "/",
+    "/gap/gpqa-diamond/",
+    "/costs/",
+    "/models/",
+    "/models/deepseek-r1/",
+    "/models/gpt-4.1/",
+    "/status/",
+    "/index/",
+    f"/?{urlencode(SEED_STORY)}",
+]
 
 
 @pytest.fixture
@@ -28,15 +41,23 @@ def api_json(page, url: str) -> dict:
 
 
 def chart_points(page, canvas_id: str) -> list[int]:
-    """Points per dataset of the Chart.js chart drawn on `canvas_id`, once it is drawn."""
+    """Points per dataset of the Chart.js chart drawn on `canvas_id`, once it is drawn; `held` points (which only
+    carry a step to where its value ended) are not rows of the report and are left out."""
     page.wait_for_function(f"() => window.Chart && Chart.getChart('{canvas_id}')")
-    return page.evaluate(f"() => Chart.getChart('{canvas_id}').data.datasets.map(d => d.data.length)")
+    return page.evaluate(
+        f"() => Chart.getChart('{canvas_id}').data.datasets.map(d => d.data.filter(p => !p.held).length)"
+    )
 
 
-@pytest.mark.parametrize(
-    "path",
-    ["/", "/gap/gpqa-diamond/", "/costs/", "/models/", "/models/deepseek-r1/", "/models/gpt-4.1/", "/status/"],
-)
+def chart_data(page, canvas_id: str) -> list[dict]:
+    page.wait_for_function(f"() => window.Chart && Chart.getChart('{canvas_id}')")
+    return page.evaluate(
+        f"() => Chart.getChart('{canvas_id}').data.datasets.map(d => ({{label: d.label, stepped: d.stepped, "
+        "data: d.data, pointStyle: d.pointStyle, backgroundColor: d.backgroundColor}))"
+    )
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_page_loads_without_console_errors_or_failed_requests(site, page, path):
     response = page.goto(site + path)
     assert response.status == 200
@@ -120,3 +141,148 @@ def test_chart_configs_are_json_in_the_page_for_readers_without_scripts(site, pa
     page.goto(f"{site}/?{urlencode(SEED_STORY)}")
     config = json.loads(page.locator("#gap-chart-data").text_content())
     assert [d["label"] for d in config["data"]["datasets"]][:2] == ["US frontier", "CN frontier"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_fits_a_390_px_phone_without_sideways_scrolling(site, phone_page, path):
+    assert phone_page.goto(site + path).status == 200
+    phone_page.wait_for_load_state("networkidle")
+    widths = phone_page.evaluate(
+        "() => ({doc: document.documentElement.scrollWidth, body: document.body.scrollWidth, view: innerWidth})"
+    )
+    assert widths["view"] == 390
+    assert widths["doc"] <= 390 and widths["body"] <= 390, widths
+    for canvas in phone_page.locator("canvas[data-chart]").all():
+        box = canvas.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+
+
+def test_price_frontier_levels_start_at_the_price_of_the_model_that_reaches_them(site, page):
+    page.goto(f"{site}/costs/?{urlencode({**SEED_STORY, 'as_of': '2025-06-01'})}")
+    body = api_json(page, site + page.locator("#scatter-section .chart-meta a").get_attribute("href"))
+    prices = {(p["country"], p["model"]): p["price"] for p in body["points"]}
+    datasets = {d["label"]: d for d in chart_data(page, "scatter-chart")}
+    assert body["frontiers"]
+    for country, line in body["frontiers"].items():
+        drawn = datasets[f"{country} price-performance frontier"]
+        assert drawn["stepped"] == "before"  # a level holds until the next point's price, then steps up there
+        first = line[0]
+        assert drawn["data"][0]["x"] == prices[(country, first["model"])] == first["price"]
+        assert [(p["x"], p["y"]) for p in drawn["data"]] == [(p["price"], p["value"]) for p in line]
+        models = datasets[f"{country} models"]
+        assert (models["pointStyle"], drawn["pointStyle"]) == ("circle", "line")  # distinct legend swatches
+    page.problems.assert_none()
+
+
+def test_an_ended_price_is_held_over_its_interval_then_breaks(site, page):
+    page.goto(f"{site}/models/deepseek-r1/")
+    off_peak = next(d for d in chart_data(page, "price-chart") if d["label"] == "deepseek:deepseek-reasoner (off-peak)")
+    points = [(p["x"], p["y"]) for p in off_peak["data"]]
+    start = points.index(("2025-02-26", pytest.approx(0.23875)))
+    # Valid until 2025-09-05, but the offering retired on 2025-05-28 (the id moved to R1-0528): held to then.
+    assert points[start + 1 : start + 3] == [("2025-05-28", pytest.approx(0.23875)), ("2025-05-28", None)]
+    assert off_peak["data"][start + 1]["held"] is True
+    page.problems.assert_none()
+
+
+def test_event_labels_on_the_gap_chart_never_overlap(site, page):
+    page.goto(f"{site}/gap/gpqa-diamond/?{urlencode({**SEED_STORY, 'as_of': '2025-12-31'})}")
+    chart_points(page, "gap-chart")
+    placed = page.evaluate(
+        "() => (Chart.getChart('gap-chart').$markerPixels || []).map(p => ({row: p.row, left: p.left, "
+        "width: p.width, title: p.marker.title}))"
+    )
+    assert len(placed) >= 5
+    drawn = [p for p in placed if p["row"] is not None]
+    assert drawn and len(drawn) <= len(placed)
+    for row in {p["row"] for p in drawn}:
+        spans = sorted((p["left"], p["left"] + p["width"]) for p in drawn if p["row"] == row)
+        assert all(a_end < b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
+    # Hovering a marker line shows its event's title, drawn or not.
+    hidden_or_any = next((p for p in placed if p["row"] is None), placed[0])
+    box = page.locator("#gap-chart").bounding_box()
+    x = page.evaluate(
+        "(title) => (Chart.getChart('gap-chart').$markerPixels.find(p => p.marker.title === title)).px",
+        hidden_or_any["title"],
+    )
+    page.mouse.move(box["x"] + x, box["y"] + box["height"] / 2)
+    hovered = page.evaluate("() => (Chart.getChart('gap-chart').$markerHover || []).map(p => p.marker.title)")
+    assert hidden_or_any["title"] in hovered
+    page.mouse.move(0, 0)
+    page.problems.assert_none()
+
+
+def test_models_filter_form_has_labels_selects_dates_and_help(site, page):
+    page.goto(f"{site}/models/")
+    form = page.locator("form.controls")
+    for control in form.locator("input:not([type=hidden]), select").all():
+        control_id = control.get_attribute("id")
+        assert control_id and form.locator(f"label[for='{control_id}']").count() == 1, control_id
+        described = control.get_attribute("aria-describedby")
+        for ref in (described or "").split():
+            assert page.locator(f"#{ref}").count() == 1, ref
+    labels = [t.split("\n")[0].strip() for t in form.locator("label").all_inner_texts()]
+    assert "Open weights" in labels and "Released on or after" in labels
+    assert not any("_" in label for label in labels)
+    assert form.locator("select[name=open_weights] option").all_inner_texts() == ["any", "yes", "no"]
+    assert form.locator("input[name=released_after]").get_attribute("type") == "date"
+    assert "Name, slug, lab or upstream id." in form.inner_text()
+    page.select_option("select[name=open_weights]", "true")
+    page.fill("input[name=q]", "deepseek")
+    page.click("form.controls button[type=submit]")
+    page.wait_for_url("**q=deepseek**")
+    rows = page.locator("#models-table tbody tr")
+    assert rows.count() >= 3
+    api = api_json(page, site + page.locator(".lede a").first.get_attribute("href"))
+    assert api["count"] == int(page.locator(".chart-meta span").first.inner_text().split()[0])
+    page.problems.assert_none()
+
+
+def test_a_bad_country_is_reported_once_and_not_named_as_the_default(site, page):
+    response = page.goto(f"{site}/?b=XX")
+    assert response.status == 400
+    alert = page.locator("[role=alert]")
+    assert alert.locator("li").count() == 1
+    assert alert.inner_text().count("ISO 3166-1") == 1
+    assert "US and CN" not in page.locator("h1").inner_text()
+    assert "US vs" not in page.title()
+
+
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/models_registry/aimodel/",
+    "/admin/pricing/pricepoint/add/",
+    "/admin/pricing/offering/",
+]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_admin_pages_render_for_an_editor(site, browser, width):
+    from django.contrib.auth import get_user_model
+
+    from pricing.models import Offering, PricePoint
+    from tests.e2e.conftest import SCREENSHOTS
+
+    get_user_model().objects.create_superuser("editor", "editor@example.com", "pw-for-tests-only")
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{site}/admin/login/")
+    page.fill("input[name=username]", "editor")
+    page.fill("input[name=password]", "pw-for-tests-only")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{site}/admin/")
+    offering = Offering.objects.filter(provider__slug="deepseek", provider_model_id="deepseek-chat").first()
+    price = PricePoint.objects.filter(offering=offering).first()
+    named = {path: path.strip("/").replace("/", "_") for path in ADMIN_PAGES}
+    named[f"/admin/pricing/offering/{offering.pk}/change/"] = "admin_pricing_offering_change"
+    named[f"/admin/pricing/pricepoint/{price.pk}/history/"] = "admin_pricing_pricepoint_history"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for path, name in named.items():
+        assert page.goto(site + path).status == 200, path
+        if width == 1280:  # Django admin's own layout is responsive; at desktop width nothing of ours may widen it
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+    page.goto(site + "/admin/models_registry/aimodel/")
+    country_choices = page.locator("#changelist-filter details").first.locator("li")
+    assert 3 <= country_choices.count() <= 12  # the countries in use (and "All"), not ~250
+    context.close()

@@ -29,6 +29,10 @@ def test_creates_every_default_schedule_with_its_crontab_and_expiry():
     scores = PeriodicTask.objects.get(name="score-refresh-all")
     assert (scores.crontab.minute, scores.crontab.hour) == ("23", "3")  # daily
     assert prices.enabled and scores.enabled
+    epoch = PeriodicTask.objects.get(name="epoch")  # Epoch AI's hub, daily: scores and model proposals
+    assert epoch.task == "benchmarks.tasks.epoch_refresh"
+    assert (epoch.crontab.minute, epoch.crontab.hour, epoch.crontab.day_of_month) == ("17", "5", "*")
+    assert epoch.expire_seconds == 24 * 60 * 60 and epoch.enabled
 
 
 def test_a_second_run_keeps_admin_edits_and_recreates_only_what_is_missing():

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from pricing.sources import litellm, openrouter
-from pricing.sources.base import SourceError, SourceUnavailable
+from pricing.sources.base import RecordError, SourceError, SourceUnavailable, per_token_to_mtok
 from pricing.sources.http import backoff_delay, http_get
 from pricing.sources.litellm import LiteLLMSource
 from pricing.sources.openrouter import OpenRouterSource
@@ -304,3 +304,10 @@ def test_http_get_sleeps_between_attempts_only(upstream, fast_retries):
         http_get(url, sleep=slept.append)
     assert len(slept) == 2  # 3 attempts, 2 waits
     assert slept[1] >= fast_retries.SOURCE_HTTP_BACKOFF_BASE  # second wait: at least half of base * 2
+
+
+@pytest.mark.parametrize("value", ["1e30", 1e30, "9" * 40])
+def test_a_price_too_large_to_round_is_refused_as_absurd_not_a_crash(value):
+    """Found by the bad-input fuzz: 1e30 per token overflowed the decimal context's rounding (InvalidOperation)."""
+    with pytest.raises(RecordError, match="absurd"):
+        per_token_to_mtok(value, "pricing.prompt")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from benchmarks.models import ProbeResult
+from models_registry.models import ModelProposal
 from tests.security.admin_pages import REGISTERED, AdminPage, admin_pages, change_form_data, sample_row
 from tests.security.conftest import make_user, model_permissions
 
@@ -33,6 +34,8 @@ def status_for_a_full_permission(page: AdminPage) -> int:
         return 403  # this model has no CSV resource
     if page.kind == "add" and page.model._meta.app_label == "axes":
         return 403  # login records are written by django-axes only
+    if page.kind == "add" and page.model is ModelProposal:
+        return 403  # proposals are written by refreshes only
     return 200
 
 
@@ -154,3 +157,14 @@ def test_autocomplete_lookups_need_the_view_permission_of_the_searched_model(sup
     for query in queries:
         assert staff.get(reverse("admin:autocomplete"), query).status_code == 403, query
         assert superuser_client.get(reverse("admin:autocomplete"), query).status_code == 200, query
+
+
+def test_view_only_staff_cannot_accept_or_reject_proposals_from_the_list():
+    proposal = sample_row(ModelProposal)
+    client = logged_in(make_user("viewer", staff=True, perms=model_permissions(ModelProposal, "view")))
+    url = reverse("admin:models_registry_modelproposal_changelist")
+    for action in ("accept", "reject"):
+        response = client.post(url, {"action": action, "_selected_action": [proposal.pk]})
+        assert response.status_code in (200, 302)
+    proposal.refresh_from_db()
+    assert proposal.status == "pending" and proposal.model is None

@@ -42,6 +42,8 @@ KEY_COLUMNS = {
     "prices.csv": {"model", "provider", "effective_from", "off_peak"},
     "benchmarks.csv": {"slug"},
     "scores.csv": {"model", "benchmark", "metric", "evaluated_by", "reported_on"},
+    "lab_aliases.csv": {"lab"},
+    "model_aliases.csv": {"model"},
 }
 
 
@@ -62,7 +64,9 @@ def shipped_slice() -> dict[str, CsvTable]:
     """Every shipped table, cut down to rows that refer only to each other (a few offerings and what they need)."""
     tables = {t.path.name: CsvTable(t, *read(t.path)) for t in reference_tables()}
     offerings = tables["offerings.csv"].rows[:6]
-    models = {row["model"] for row in offerings}
+    priced = {row["model"] for row in tables["prices.csv"].rows}
+    aliased = next(row["model"] for row in tables["model_aliases.csv"].rows if row["model"] not in priced)
+    models = {row["model"] for row in offerings} | {aliased}  # a model with aliases, and no prices to bring in
     keep = {  # file -> (which rows, at most how many)
         "labs.csv": (lambda row: True, None),
         "models.csv": (lambda row: row["slug"] in models, None),
@@ -72,6 +76,8 @@ def shipped_slice() -> dict[str, CsvTable]:
         "prices.csv": (lambda row: row["model"] in models, 12),
         "benchmarks.csv": (lambda row: True, None),
         "scores.csv": (lambda row: row["model"] in models, 12),
+        "lab_aliases.csv": (lambda row: True, None),
+        "model_aliases.csv": (lambda row: row["model"] in models, None),
     }
     assert set(keep) == set(tables), "a new reference table: say which of its rows the slice keeps"
     for name, csv_table in tables.items():

@@ -103,9 +103,11 @@ FEEDS = {
         fields={
             "id": _words("id"),
             "pricing": _words("pricing"),
-            "pricing.prompt": _words("pricing.prompt"),
-            "pricing.completion": _words("pricing.completion"),
-            "pricing.input_cache_read": _words("pricing.input_cache_read"),
+            # A price that parses but jumps (to zero, or by more than the step factor) is held for review, named
+            # by its kind ("held for review: output price 15 -> 0 USD/Mtok"): found by this fuzz.
+            "pricing.prompt": _words("pricing.prompt", "input price"),
+            "pricing.completion": _words("pricing.completion", "output price"),
+            "pricing.input_cache_read": _words("pricing.input_cache_read", "cached input price"),
             "created": _words("created"),
             "context_length": _words("context_length"),
         },
@@ -117,9 +119,9 @@ FEEDS = {
         keys=lambda doc: [key for key in doc if key != "sample_spec"],
         record_id=lambda doc, key: key,
         fields={
-            "input_cost_per_token": _words("input_cost_per_token"),
-            "output_cost_per_token": _words("output_cost_per_token"),
-            "cache_read_input_token_cost": _words("cache_read_input_token_cost"),
+            "input_cost_per_token": _words("input_cost_per_token", "input price"),
+            "output_cost_per_token": _words("output_cost_per_token", "output price"),
+            "cache_read_input_token_cost": _words("cache_read_input_token_cost", "cached input price"),
             "max_input_tokens": _words("max_input_tokens"),
             "mode": _words("mode"),
             "litellm_provider": _words("litellm_provider"),

@@ -17,7 +17,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
-from tests.factories import ProbeResultFactory, SourceRunFactory
+from tests.factories import ModelProposalFactory, ProbeResultFactory, SourceRunFactory
 from tests.security.conftest import make_user, model_factory, model_permissions, token_client
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,15 @@ class Operation:
     @property
     def on_item(self) -> bool:
         return "{" in self.path
+
+    @property
+    def is_decision(self) -> bool:
+        """Accepting or rejecting a model proposal: a POST on an existing row, which needs `change_`."""
+        return self.path.endswith(("/accept/", "/reject/"))
+
+    @property
+    def permission(self) -> str:
+        return "change" if self.is_decision else PERMISSION_ACTION[self.method]
 
     @property
     def view(self) -> type[APIView]:
@@ -94,8 +103,11 @@ def test_the_schema_lists_every_write_the_urlconf_routes():
 
 
 def test_every_registry_model_with_a_write_endpoint_is_covered():
-    """The resources the README lists as writable, each with create, replace, update and delete."""
-    covered = {(op.model._meta.label, op.method) for op in WRITE_OPERATIONS}
+    """The resources the README lists as writable, each with create, replace, update and delete; and the model
+    proposals, which are only accepted or rejected."""
+    decisions = sorted(str(op) for op in WRITE_OPERATIONS if op.is_decision)
+    assert decisions == ["POST /api/v1/model-proposals/{id}/accept/", "POST /api/v1/model-proposals/{id}/reject/"]
+    covered = {(op.model._meta.label, op.method) for op in WRITE_OPERATIONS if not op.is_decision}
     writable = ["Lab", "AIModel", "TimelineEvent", "Provider", "Offering", "PricePoint", "Benchmark", "BenchmarkScore"]
     labels = {m._meta.label for m in apps.get_models() if m._meta.app_label in REGISTRY_APPS and m.__name__ in writable}
     assert {(label, method) for label in labels for method in WRITE_METHODS} == covered
@@ -117,7 +129,7 @@ ROLES = {
 
 
 def client_for(role: str, op: Operation) -> APIClient:
-    model, action = op.model, PERMISSION_ACTION[op.method]
+    model, action = op.model, op.permission
     others = [a for a in ("add", "change", "delete", "view") if a != action]
     if role == "anonymous":
         return APIClient()
@@ -154,6 +166,8 @@ def prepare(op: Operation) -> Prepared:
     """A row to act on (made by its factory) and a valid body, so an allowed request succeeds."""
     model = op.model
     instance = model_factory(model)()
+    if op.is_decision:
+        return prepare_decision(op, instance)
     detail_path = op.path if op.on_item else op.path + "{key}/"
     detail = APIClient().get(Operation(detail_path, "get").url(instance))
     assert detail.status_code == 200, detail.content
@@ -189,6 +203,24 @@ def prepare(op: Operation) -> Prepared:
         assert getattr(model.objects.get(pk=instance.pk), edited) == new_value
 
     return Prepared(op.url(instance), body, row_state, changed)
+
+
+def prepare_decision(op: Operation, proposal) -> Prepared:
+    """A pending proposal (with its lab) to accept or reject; an allowed request decides it, and accepting creates
+    its model."""
+    from models_registry.models import AIModel
+
+    def state():
+        return AIModel.objects.count(), list(type(proposal).objects.filter(pk=proposal.pk).values())
+
+    def decided(response) -> None:
+        assert response.status_code == 200, response.content
+        proposal.refresh_from_db()
+        accepted = op.path.endswith("/accept/")
+        assert proposal.status == ("accepted" if accepted else "rejected")
+        assert (proposal.model is not None) == accepted
+
+    return Prepared(op.url(proposal), None, state, decided)
 
 
 @pytest.mark.parametrize("role", list(ROLES))
@@ -232,8 +264,9 @@ def registry_counts() -> dict[str, int]:
 @pytest.mark.parametrize("method", WRITE_METHODS)
 @pytest.mark.parametrize("path", READ_ONLY_PATHS)
 def test_read_only_endpoints_refuse_every_write_from_anyone(path, method, superuser):
-    run, probe = SourceRunFactory(), ProbeResultFactory()
-    url = path.replace("{id}", str(run.pk if "source-runs" in path else probe.pk))
+    run, probe, proposal = SourceRunFactory(), ProbeResultFactory(), ModelProposalFactory()
+    ids = {"source-runs": run.pk, "model-proposals": proposal.pk}
+    url = path.replace("{id}", str(next((pk for prefix, pk in ids.items() if prefix in path), probe.pk)))
     assert "{" not in url, f"fill the path parameter of {path}"
     before = registry_counts()
     anonymous = getattr(APIClient(), method)(url, {}, format="json")

@@ -23,6 +23,7 @@ from benchmarks.probes.services import probe_run
 from pricing.models import Provider
 from tests.factories import (
     BenchmarkScoreFactory,
+    ModelProposalFactory,
     OfferingFactory,
     PricePointFactory,
     ProbeResultFactory,
@@ -51,7 +52,7 @@ def secrets(monkeypatch) -> dict[str, str]:
     BenchmarkScoreFactory(model=offering.model)
     ProbeResultFactory(offering=offering)
     TimelineEventFactory()
-    SourceRunFactory()
+    ModelProposalFactory(source_run=SourceRunFactory(), lab=offering.model.lab)
     user = make_user("keeper", superuser=True)
     user.email = "keeper@frontier-gap.example"
     user.save()

@@ -20,7 +20,7 @@ SHOWN = 10  # unmatched ids / refused records listed per source at normal verbos
 class Command(BaseCommand):
     help = (
         "Refresh prices and scores from their upstreams now (what the schedule runs), with a progress bar and a "
-        "summary. Sources: openrouter, litellm and each configured score source. Exits non-zero if any failed."
+        "summary. Sources: openrouter, litellm, epoch and each configured score source. Exits non-zero if any failed."
     )
 
     def add_arguments(self, parser):
@@ -96,10 +96,11 @@ class Command(BaseCommand):
             return [self.style.ERROR(f"{name:<14} failed   {error}")]
         style = {"ok": self.style.SUCCESS, "partial": self.style.WARNING}.get(run.status, self.style.ERROR)
         where = f"run #{run.pk}" if run.pk else "not saved"
+        proposed = f", proposed {run.proposed_count}" if run.proposed_count else ""  # model proposals added
         lines = [
             style(f"{name:<14} {run.status:<8}")
             + f" created {run.created_count}, updated {run.updated_count}, unchanged {run.unchanged_count},"
-            f" unmatched {run.unmatched_count}, rejected {run.rejected_count}  ({where}, {seconds:.1f}s)"
+            f" unmatched {run.unmatched_count}, rejected {run.rejected_count}{proposed}  ({where}, {seconds:.1f}s)"
         ]
         if run.error:
             lines.append(self.style.ERROR(f"    error: {run.error}"))

@@ -1,0 +1,291 @@
+"""The `epoch` source: Epoch AI's Benchmarking Hub zip, parsed purely, then refreshed for real against a local server
+serving the recorded zip (tests/fixtures/epoch_hub/, a few real rows): scores once, proposals, bad upstreams."""
+
+import datetime
+import io
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from benchmarks.models import Benchmark, BenchmarkScore
+from benchmarks.services import epoch_refresh, source_names
+from benchmarks.sources.epoch import Target, benchmark_map, parse
+from models_registry.models import AIModel, Lab, ModelProposal, SourceRun
+from models_registry.services import model_proposal_accept, model_proposal_reject
+from pricing.sources.base import SourceError
+from tests.upstream import Answer, epoch_hub_text, epoch_hub_zip
+
+DAY1, DAY2 = datetime.date(2026, 12, 1), datetime.date(2026, 12, 2)
+TARGETS = {
+    "GPQA diamond": Target("gpqa-diamond"),
+    "SWE-Bench verified": Target("swe-bench-verified"),
+    "Terminal Bench": Target("terminal-bench-2"),
+}
+
+
+def records_by_version(batch) -> dict[tuple[str, str], float]:
+    return {(r.upstream_id, r.benchmark): r.value for r in batch.records}
+
+
+# --- parse(): pure ---------------------------------------------------------------------------------------------
+
+
+def test_parse_reads_each_mapped_benchmarks_scores_as_percentages_with_the_versions():
+    batch = parse(epoch_hub_zip(), targets=TARGETS)
+    scores = records_by_version(batch)
+    assert scores[("gpt-5-2025-08-07_high", "gpqa-diamond")] == pytest.approx(86.174242)
+    assert scores[("gpt-5-2025-08-07_medium", "gpqa-diamond")] == pytest.approx(85.353535)
+    assert scores[("glm-5", "swe-bench-verified")] == pytest.approx(72.077922)
+    assert scores[("gpt-5-2025-08-07_medium", "terminal-bench-2")] == pytest.approx(49.6)
+    assert len(batch.records) == 10  # 5 GPQA + 3 SWE-bench + 2 Terminal Bench (+ the Warp row under no model: skipped)
+    assert batch.rejected == []
+    assert {r.evaluated_by for r in batch.records} == {"epoch-ai"}
+    assert {r.metric for r in batch.records} == {"pass@1"}
+    assert all(r.reported_on is None for r in batch.records)  # first seen counts
+    glm = batch.versions["glm-5"]
+    assert (glm.organization, glm.country, glm.release_date) == ("Z.ai (Zhipu AI)", "China", datetime.date(2026, 2, 11))
+    assert batch.versions["magistral-small-2506"].display_name == "Magistral Small"
+
+
+def test_parse_skips_benchmarks_not_in_the_map_and_mapped_ones_epoch_does_not_publish():
+    batch = parse(epoch_hub_zip(), targets={"GPQA diamond": Target("gpqa-diamond"), "No Such Bench": Target("x")})
+    assert {r.benchmark for r in batch.records} == {"gpqa-diamond"}
+
+
+def test_a_body_that_is_not_a_zip_is_a_source_error():
+    with pytest.raises(SourceError, match="epoch: the answer is not a zip file"):
+        parse(b"<html>maintenance</html>", targets=TARGETS)
+    with pytest.raises(SourceError, match="not a zip file"):
+        parse(epoch_hub_zip()[:200], targets=TARGETS)  # cut short
+
+
+@pytest.mark.parametrize("missing", ["benchmark_metadata", "model_metadata", "gpqa_diamond"])
+def test_a_missing_metadata_or_mapped_benchmark_file_is_a_source_error(missing):
+    with pytest.raises(SourceError, match=f"the zip has no {missing}.csv"):
+        parse(epoch_hub_zip(**{f"{missing}_csv": None}), targets=TARGETS)
+
+
+def test_a_renamed_score_column_is_a_source_error_naming_it():
+    renamed = epoch_hub_text("gpqa_diamond.csv").replace("Model version,mean_score,", "Model version,score_mean,", 1)
+    with pytest.raises(SourceError, match=r"gpqa_diamond.csv has no column\(s\) 'mean_score'"):
+        parse(epoch_hub_zip(gpqa_diamond_csv=renamed), targets=TARGETS)
+    no_org = epoch_hub_text("model_metadata.csv").replace(",organization,", ",org,", 1)
+    with pytest.raises(SourceError, match=r"model_metadata.csv has no column\(s\) 'organization'"):
+        parse(epoch_hub_zip(model_metadata_csv=no_org), targets=TARGETS)
+
+
+def test_a_score_outside_0_1_after_scaling_is_refused_with_the_reason():
+    as_percent = epoch_hub_text("benchmark_metadata.csv").replace("mean_score,1,0.25", "mean_score,100,0.25")
+    batch = parse(epoch_hub_zip(benchmark_metadata_csv=as_percent), targets=TARGETS)
+    assert {r.benchmark for r in batch.records} == {"swe-bench-verified", "terminal-bench-2"}
+    reasons = {r.upstream_id: r.reason for r in batch.rejected}
+    assert len(reasons) == 5
+    assert "x scale 100 = 86.1742, outside 0-1" in reasons["gpt-5-2025-08-07_high"]
+    not_a_number = epoch_hub_text("swe_bench_verified.csv").replace(",0.7207792207792207,", ",n/a,", 1)
+    batch = parse(epoch_hub_zip(swe_bench_verified_csv=not_a_number), targets=TARGETS)
+    assert [(r.upstream_id, r.reason) for r in batch.rejected] == [
+        ("glm-5", "SWE-Bench verified: mean_score 'n/a' is not a number")
+    ]
+
+
+def test_the_benchmark_map_setting_takes_slugs_or_benchmark_and_metric():
+    assert benchmark_map({"A": "gpqa-diamond", "B": {"benchmark": "hle", "metric": "pass@2"}}) == {
+        "A": Target("gpqa-diamond", "pass@1"),
+        "B": Target("hle", "pass@2"),
+    }
+    for bad in (["gpqa"], {"A": "Not A Slug"}, {"A": {"benchmark": "x", "scale": 2}}):
+        with pytest.raises(ImproperlyConfigured, match="EPOCH_BENCHMARK_MAP"):
+            benchmark_map(bad)
+
+
+# --- the real refresh against a local server ---------------------------------------------------------------------
+
+pytestmark_db = pytest.mark.django_db
+
+
+@pytest.fixture
+def hub(upstream, settings, fast_retries, db):
+    """The recorded zip at a local URL, the three mapped benchmarks, and a small registry: gpt-5 (matched by its
+    Epoch aliases), glm-5 (by slug), deepseek-r1 (by alias); Magistral Small is unknown but its lab is not."""
+    settings.EPOCH_BENCHMARKS_URL = upstream.serve(
+        "/hub.zip", Answer(body=epoch_hub_zip(), content_type="application/zip")
+    )
+    settings.EPOCH_BENCHMARK_MAP = {name: target.benchmark for name, target in TARGETS.items()}
+    for slug in ("gpqa-diamond", "swe-bench-verified", "terminal-bench-2"):
+        Benchmark.objects.create(slug=slug, name=slug, category="science", scale_min=0, scale_max=100)
+    labs = {
+        slug: Lab.objects.create(slug=slug, name=name, country=country)
+        for slug, name, country in [
+            ("openai", "OpenAI", "US"),
+            ("zhipu", "Zhipu AI (Z.ai)", "CN"),
+            ("deepseek", "DeepSeek", "CN"),
+            ("mistral", "Mistral AI", "FR"),
+        ]
+    }
+    for slug, lab, aliases in [
+        ("gpt-5", "openai", ["gpt-5-2025-08-07_high", "gpt-5-2025-08-07_medium"]),
+        ("glm-5", "zhipu", []),
+        ("deepseek-r1", "deepseek", ["DeepSeek-R1"]),
+    ]:
+        AIModel.objects.create(slug=slug, name=slug, lab=labs[lab], release_date=DAY1, aliases=aliases)
+    return upstream
+
+
+def stored_scores() -> set[tuple]:
+    return set(BenchmarkScore.objects.values_list("model__slug", "benchmark__slug", "value", "reported_on"))
+
+
+def refresh_command(*args) -> str:
+    out = io.StringIO()
+    call_command("refresh", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_epoch_is_a_known_source_next_to_the_price_sources():
+    assert source_names()[:3] == ["epoch", "litellm", "openrouter"]
+
+
+@pytest.mark.django_db
+def test_scores_land_once_with_the_best_version_and_a_rerun_writes_nothing(hub):
+    run = epoch_refresh(today=DAY1)
+    assert (run.status, run.created_count, run.unchanged_count, run.rejected_count) == ("ok", 7, 0, 0)
+    assert run.unmatched == ["magistral-small-2506"]
+    assert stored_scores() == {
+        ("gpt-5", "gpqa-diamond", 86.174242, DAY1),  # the high effort beats medium's 85.35
+        ("gpt-5", "swe-bench-verified", 73.553719, DAY1),
+        ("gpt-5", "terminal-bench-2", 49.6, DAY1),
+        ("glm-5", "gpqa-diamond", 87.817259, DAY1),
+        ("glm-5", "swe-bench-verified", 72.077922, DAY1),
+        ("glm-5", "terminal-bench-2", 52.4, DAY1),
+        ("deepseek-r1", "gpqa-diamond", 69.223485, DAY1),
+    }
+    score = BenchmarkScore.objects.get(model__slug="gpt-5", benchmark__slug="gpqa-diamond")
+    assert (score.evaluated_by, score.metric, score.source_run_id) == ("epoch-ai", "pass@1", run.pk)
+    assert "model version gpt-5-2025-08-07_high" in score.note
+    assert hub.hits["/hub.zip"] == 1
+
+    for day in (DAY1, DAY2):  # the same day, and the next: nothing changed upstream, nothing is written
+        again = epoch_refresh(today=day)
+        assert (again.status, again.created_count, again.updated_count, again.unchanged_count) == ("ok", 0, 0, 7)
+        assert again.proposed_count == 0
+    assert BenchmarkScore.objects.count() == 7
+    assert ModelProposal.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_unmatched_version_whose_organisation_names_a_lab_becomes_one_proposal(hub):
+    run = epoch_refresh(today=DAY1)
+    assert run.proposed_count == 1
+    proposal = ModelProposal.objects.get()
+    assert (proposal.source, proposal.upstream_id, proposal.name, proposal.lab.slug) == (
+        "epoch",
+        "magistral-small-2506",
+        "Magistral Small",
+        "mistral",
+    )
+    assert (proposal.organization, proposal.country.code, proposal.release_date) == (
+        "Mistral AI",
+        "FR",
+        datetime.date(2025, 6, 10),
+    )
+    assert (proposal.status, proposal.source_run_id, proposal.model) == ("pending", run.pk, None)
+    assert AIModel.objects.count() == 3  # nothing but accepting creates a model
+
+
+@pytest.mark.django_db
+def test_accepting_a_proposal_makes_its_scores_match_on_the_next_run(hub):
+    epoch_refresh(today=DAY1)
+    model = model_proposal_accept(proposal_id=ModelProposal.objects.get().pk)
+    assert (model.slug, model.name, model.lab.slug, model.aliases) == (
+        "magistral-small",
+        "Magistral Small",
+        "mistral",
+        ["magistral-small-2506"],
+    )
+    assert model.release_date == datetime.date(2025, 6, 10)
+    run = epoch_refresh(today=DAY2)
+    assert (run.created_count, run.unchanged_count, run.unmatched, run.proposed_count) == (1, 7, [], 0)
+    assert ("magistral-small", "gpqa-diamond", 48.421717, DAY2) in stored_scores()
+
+
+@pytest.mark.django_db
+def test_a_rejected_upstream_id_is_not_proposed_again(hub):
+    epoch_refresh(today=DAY1)
+    model_proposal_reject(proposal_id=ModelProposal.objects.get().pk)
+    run = epoch_refresh(today=DAY2)
+    assert run.unmatched == ["magistral-small-2506"] and run.proposed_count == 0
+    assert list(ModelProposal.objects.values_list("status", flat=True)) == ["rejected"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body, error",
+    [
+        (b"not a zip at all", "not a zip file"),
+        (epoch_hub_zip(benchmark_metadata_csv=None), "the zip has no benchmark_metadata.csv"),
+        (
+            epoch_hub_zip(gpqa_diamond_csv=epoch_hub_text("gpqa_diamond.csv").replace(",mean_score,", ",mean,", 1)),
+            "gpqa_diamond.csv has no column(s) 'mean_score'",
+        ),
+    ],
+    ids=["not-a-zip", "no-metadata", "renamed-column"],
+)
+def test_a_broken_zip_fails_the_run_and_keeps_the_last_good_data(hub, body, error):
+    epoch_refresh(today=DAY1)
+    before = stored_scores()
+    hub.serve("/hub.zip", Answer(body=body, content_type="application/zip"))
+    run = epoch_refresh(today=DAY2)
+    assert run.status == SourceRun.Status.FAILED and error in run.error
+    assert (run.created_count, run.proposed_count) == (0, 0)
+    assert stored_scores() == before
+    assert ModelProposal.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_scores_outside_0_1_are_refused_with_the_reason_and_the_rest_still_land(hub):
+    as_percent = epoch_hub_text("benchmark_metadata.csv").replace("mean_score,1,0,1,2024", "mean_score,100,0,1,2024")
+    hub.serve("/hub.zip", Answer(body=epoch_hub_zip(benchmark_metadata_csv=as_percent)))
+    run = epoch_refresh(today=DAY1)
+    assert run.status == SourceRun.Status.PARTIAL and run.rejected_count == 3
+    assert all("outside 0-1" in item["reason"] for item in run.rejected)
+    assert not BenchmarkScore.objects.filter(benchmark__slug="swe-bench-verified").exists()
+    assert BenchmarkScore.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_refresh_epoch_dry_run_lists_what_it_would_write_and_propose_and_writes_nothing(hub):
+    out = refresh_command("epoch", "--dry-run")
+    assert "epoch          ok       created 7, updated 0, unchanged 0, unmatched 1, rejected 0, proposed 1" in out
+    assert "+ gpt-5 gpqa-diamond pass@1 by epoch-ai on" in out
+    assert "? propose magistral-small-2506 as a model of mistral (Magistral Small, released 2025-06-10)" in out
+    assert not SourceRun.objects.exists()
+    assert not BenchmarkScore.objects.exists() and not ModelProposal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_reference_models_match_epochs_versions_by_their_seeded_aliases(hub, reference_data):
+    BenchmarkScore.objects.all().delete()
+    run = epoch_refresh(today=DAY1)
+    assert run.unmatched == ["magistral-small-2506"]  # gpt-5's versions, DeepSeek-R1 and glm-5 all match
+    assert ("gpt-5", "gpqa-diamond", 86.174242, DAY1) in stored_scores()
+    assert ModelProposal.objects.get().lab.slug == "mistral"
+
+
+@pytest.mark.django_db
+def test_the_epoch_task_refreshes_once_per_lock_and_retries_only_when_unreachable(hub, settings):
+    from celery.exceptions import Retry
+
+    from benchmarks.tasks import epoch_refresh as epoch_task
+    from pricing.services import source_refresh_lock
+    from tests.upstream import unused_port_url
+
+    run_id = epoch_task.apply(throw=True).get()
+    assert SourceRun.objects.get(pk=run_id).created_count == 7
+    with source_refresh_lock("epoch"):
+        assert epoch_task.apply(throw=True).get() is None  # already running elsewhere: skipped
+    settings.EPOCH_BENCHMARKS_URL = unused_port_url("/hub.zip")
+    with pytest.raises(Retry):
+        epoch_task.apply(throw=True).get()
+    assert SourceRun.objects.filter(source="epoch", status="failed").count() == 1
