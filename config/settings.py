@@ -266,6 +266,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # our own static files, not a CDN, so the CSP can stay 'self'
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # After the default enum hook (which writes the `oneOf[Enum, BlankEnum]` unions that ours then relaxes).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "models_registry.api.schema.undiscriminated_unions_as_any_of",
+    ],
 }
 
 # Upstreams (see README): tests and mirrors point these elsewhere.

@@ -1,5 +1,7 @@
 """`?ordering=` over public field names, refused when unknown, with the primary key breaking ties."""
 
+import re
+
 from django.db.models import F
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -55,15 +57,20 @@ class ApiOrderingFilter(OrderingFilter):
         return queryset.order_by(*ordering)
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
+        """One string, as the server reads it (a repeated `ordering` is refused, so no exploded array), with
+        a pattern of the accepted comma-separated terms so generated clients and validators can check it."""
         names = list(self.paths(view))
+        term = "-?(?:" + "|".join(re.escape(name) for name in names) + ")"
         return [
             {
                 "name": self.ordering_param,
                 "required": False,
                 "in": "query",
-                "description": f"{self.ordering_description} Unknown names answer 400.",
-                "schema": {"type": "array", "items": {"type": "string", "enum": [*names, *(f"-{n}" for n in names)]}},
-                "style": "form",
-                "explode": False,
+                "description": (
+                    f"{self.ordering_description} One value (not a repeated parameter); "
+                    f"names: {', '.join(f'`{name}`' for name in names)}. Unknown names answer 400."
+                ),
+                "schema": {"type": "string", "pattern": f"^{term}(?:,{term})*$"},
+                "example": ",".join([f"-{names[0]}", *names[1:2]]),
             }
         ]

@@ -3,9 +3,17 @@
 Set as REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"], so analytics endpoints get the same error documentation.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissionsOrAnonReadOnly, IsAuthenticatedOrReadOnly
+from rest_framework.permissions import (
+    SAFE_METHODS,
+    AllowAny,
+    DjangoModelPermissionsOrAnonReadOnly,
+    IsAuthenticatedOrReadOnly,
+)
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from models_registry.api.renderers import ApiCSVRenderer
 
@@ -63,15 +71,25 @@ class ApiAutoSchema(AutoSchema):
         return parameters
 
     def get_auth(self):
-        """Mark anonymous access (`{}`) where the permission class lets anyone read."""
+        """Mark anonymous access (`{}`) wherever the view's own permission classes let an anonymous request of this
+        method through, so reads (and any endpoint added later that anyone may call) are typed as needing no
+        credentials; writes that need a token keep only the token and session schemes."""
         auths = super().get_auth()
-        anonymous_reads = any(
-            isinstance(p, (DjangoModelPermissionsOrAnonReadOnly, IsAuthenticatedOrReadOnly))
-            for p in self.view.get_permissions()
-        )
-        if anonymous_reads and self.method in SAFE_METHODS and {} not in auths:
+        if {} not in auths and self._anonymous_allowed():
             auths.append({})
         return auths
+
+    def _anonymous_allowed(self) -> bool:
+        """Ask each permission class, as the view would at request time, about an anonymous request."""
+        request = Request(APIRequestFactory().generic(self.method, self.path))
+        request.user = AnonymousUser()
+        try:
+            return all(p.has_permission(request, self.view) for p in self.view.get_permissions())
+        except Exception:  # a permission that needs more of a real request than the schema has: say what DRF's say
+            return self.method in SAFE_METHODS and any(
+                isinstance(p, (DjangoModelPermissionsOrAnonReadOnly, IsAuthenticatedOrReadOnly, AllowAny))
+                for p in self.view.get_permissions()
+            )
 
     def _error_codes(self) -> list[str]:
         codes = ["401", "429"]
@@ -110,3 +128,38 @@ class ApiAutoSchema(AutoSchema):
         component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
         self.registry.register_on_missing(component)
         return component.ref
+
+
+def undiscriminated_unions_as_any_of(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: every `oneOf` without a discriminator becomes `anyOf` (and a nullable `$ref` a union
+    with `null`, see NULL_ONLY).
+
+    drf-spectacular writes a blank-allowed URL or pattern field as `oneOf[{format: uri}, {maxLength: 0}]`, and
+    `""` matches both branches, so a strict `oneOf` validator (openapi-core, generated clients) refuses a value
+    the API sends. The branches it writes are alternatives, never an exclusive choice, so `anyOf` says what is
+    meant; it runs over the whole document, so fields and endpoints added later get it too. A `oneOf` with a
+    `discriminator` (a polymorphic serializer) is left alone: there exactly one branch applies by design.
+    """
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "oneOf" in node and "discriminator" not in node:
+                node["anyOf"] = node.pop("oneOf")
+            if node.get("nullable") and "type" not in node and len(node.get("allOf", ())) == 1:
+                node["anyOf"] = [*node.pop("allOf"), NULL_ONLY]
+                del node["nullable"]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result
+
+
+# What `null` matches in OpenAPI 3.0: `nullable` counts only beside a `type` (3.0.3), so drf-spectacular's
+# `{allOf: [$ref], nullable: true}` for a nullable nested serializer still refuses `null` (the `$ref`'s own
+# schema is not nullable), and a strict validator refuses the `null` the API sends. The same hook rewrites it
+# as `anyOf: [$ref, NULL_ONLY]`.
+NULL_ONLY = {"type": "object", "nullable": True, "enum": [None]}

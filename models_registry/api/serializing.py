@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import numbers
 import re
 from collections.abc import Mapping
 
@@ -83,10 +84,15 @@ class ModelCleanSerializer(ApiModelSerializer):
         return field_class, kwargs
 
     def to_internal_value(self, data):
-        """Refuse names that are no field at all (`"open_weight": true` would otherwise be dropped silently) and,
-        in form bodies, several values for a one-value field. Read-only fields may be sent back and are ignored."""
+        """Refuse names that are no field at all (`"open_weight": true` would otherwise be dropped silently),
+        a number or boolean for a text field (see `text_errors`) and, in form bodies, several values for a
+        one-value field. Read-only fields may be sent back and are ignored."""
         if isinstance(data, Mapping):
             errors = {name: ["Unknown field."] for name in data if name not in self.fields}
+            for name, value in data.items():
+                field = self.fields.get(name)
+                if field is not None and not field.read_only and (messages := text_errors(field, value)):
+                    errors[name] = messages
             if hasattr(data, "getlist"):
                 for name in data:
                     one_value = name in self.fields and not isinstance(self.fields[name], serializers.ListField)
@@ -106,6 +112,32 @@ class ModelCleanSerializer(ApiModelSerializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(model_errors(exc)) from exc
         return attrs
+
+
+NOT_TEXT = "Not a valid string: give text in quotes, not a number or a boolean."
+
+
+def _is_text(field: serializers.Field) -> bool:
+    """CharField and its kin (URL, slug, e-mail, regex), and choice fields whose choices are all strings."""
+    if isinstance(field, serializers.CharField):
+        return True
+    return isinstance(field, serializers.ChoiceField) and all(isinstance(key, str) for key in field.choices)
+
+
+def text_errors(field: serializers.Field, value) -> list[str]:
+    """Messages for a JSON number or boolean given to a text field (or as an item of a list of text).
+
+    DRF's CharField turns `42` into `"42"` (and a choice field matches `str(value)`), so a client that sends
+    the wrong type would have it stored; the API refuses it instead. `null` is left to the field's own
+    `allow_null` check; form bodies only carry strings, so they are unaffected.
+    """
+    if isinstance(field, serializers.ListField) and isinstance(value, list) and _is_text(field.child):
+        return [f"Item {index}: {NOT_TEXT}" for index, item in enumerate(value, start=1) if _not_text(item)]
+    return [NOT_TEXT] if _is_text(field) and _not_text(value) else []
+
+
+def _not_text(value) -> bool:
+    return isinstance(value, numbers.Number)  # bool is an int; a Decimal if a parser makes one
 
 
 def model_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
