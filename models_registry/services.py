@@ -148,8 +148,9 @@ def model_proposal_accept(*, proposal_id: int, user: Any = None) -> AIModel:
     """Create the proposed AIModel (slug from the name, the proposal's lab and release date, the upstream id as
     its alias) and mark the proposal accepted, in one transaction; the history of both records `user`.
 
-    ValidationError (nothing written) when the proposal is not pending, has no lab, or its upstream id already
-    belongs to a model.
+    ValidationError (nothing written) when the proposal is not pending, has no lab, its upstream id already
+    belongs to a model, or its lab already has a model of that slug (most likely the same model under an id its
+    aliases lack: add the id there, or rename the proposal). Another lab's model of that slug gets the next free one.
     """
     proposal = ModelProposal.objects.select_for_update().get(pk=proposal_id)
     if proposal.status != ModelProposal.Status.PENDING:
@@ -159,8 +160,15 @@ def model_proposal_accept(*, proposal_id: int, user: Any = None) -> AIModel:
     owners = alias_owners([proposal.upstream_id])
     if owners:
         raise ValidationError(f"{proposal.upstream_id}: already an alias of {owners[proposal.upstream_id]}")
+    slug = proposal_slug(proposal.name)
+    same = AIModel.objects.filter(slug=slug, lab_id=proposal.lab_id).first()
+    if same is not None:
+        raise ValidationError(
+            f"{proposal.upstream_id}: {same.lab} already has {slug} ({same.name}); add {proposal.upstream_id!r} to "
+            "its aliases, or give the proposal another name"
+        )
     model = AIModel(
-        slug=_free_slug(proposal_slug(proposal.name)),
+        slug=_free_slug(slug),
         name=proposal.name,
         lab_id=proposal.lab_id,
         release_date=proposal.release_date,

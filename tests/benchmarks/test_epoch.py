@@ -105,13 +105,19 @@ pytestmark_db = pytest.mark.django_db
 
 
 @pytest.fixture
-def hub(upstream, settings, fast_retries, db):
-    """The recorded zip at a local URL, the three mapped benchmarks, and a small registry: gpt-5 (matched by its
-    Epoch aliases), glm-5 (by slug), deepseek-r1 (by alias); Magistral Small is unknown but its lab is not."""
+def hub_zip(upstream, settings, fast_retries):
+    """The recorded zip at a local URL, mapped onto three benchmarks."""
     settings.EPOCH_BENCHMARKS_URL = upstream.serve(
         "/hub.zip", Answer(body=epoch_hub_zip(), content_type="application/zip")
     )
     settings.EPOCH_BENCHMARK_MAP = {name: target.benchmark for name, target in TARGETS.items()}
+    return upstream
+
+
+@pytest.fixture
+def hub(hub_zip, db):
+    """The recorded zip, the three mapped benchmarks, and a small registry: gpt-5 (matched by its Epoch aliases),
+    glm-5 (by slug), deepseek-r1 (by alias); Magistral Small is unknown but its lab is not."""
     for slug in ("gpqa-diamond", "swe-bench-verified", "terminal-bench-2"):
         Benchmark.objects.create(slug=slug, name=slug, category="science", scale_min=0, scale_max=100)
     labs = {
@@ -129,7 +135,7 @@ def hub(upstream, settings, fast_retries, db):
         ("deepseek-r1", "deepseek", ["DeepSeek-R1"]),
     ]:
         AIModel.objects.create(slug=slug, name=slug, lab=labs[lab], release_date=DAY1, aliases=aliases)
-    return upstream
+    return hub_zip
 
 
 def stored_scores() -> set[tuple]:
@@ -265,7 +271,7 @@ def test_refresh_epoch_dry_run_lists_what_it_would_write_and_propose_and_writes_
 
 
 @pytest.mark.django_db
-def test_the_reference_models_match_epochs_versions_by_their_seeded_aliases(hub, reference_data):
+def test_the_reference_models_match_epochs_versions_by_their_seeded_aliases(reference_data, hub_zip):
     BenchmarkScore.objects.all().delete()
     run = epoch_refresh(today=DAY1)
     assert run.unmatched == ["magistral-small-2506"]  # gpt-5's versions, DeepSeek-R1 and glm-5 all match

@@ -82,7 +82,7 @@ def test_recording_proposes_only_new_ids_with_a_known_lab(labs):
 
 def test_accepting_creates_the_model_with_the_alias_and_records_who_in_the_history(labs):
     proposal = ModelProposalFactory(upstream_id="glm-6", name="GLM-6", lab=labs["zhipu"])
-    AIModelFactory(slug="glm-6", lab=labs["zhipu"])  # the slug is taken: the new model gets the next free one
+    AIModelFactory(slug="glm-6")  # another lab's model has the slug: the new model gets the next free one
     admin = make_user("approver", staff=True)
     model = model_proposal_accept(proposal_id=proposal.pk, user=admin)
     assert (model.slug, model.name, model.lab, model.aliases) == ("glm-6-2", "GLM-6", labs["zhipu"], ["glm-6"])
@@ -90,6 +90,15 @@ def test_accepting_creates_the_model_with_the_alias_and_records_who_in_the_histo
     assert (proposal.status, proposal.model) == ("accepted", model)
     assert proposal.history.latest().history_user == admin
     assert model.history.latest().history_user == admin
+
+
+def test_a_proposal_named_like_a_model_of_its_own_lab_is_refused_with_the_alias_to_add(labs):
+    proposal = ModelProposalFactory(upstream_id="glm-6-2026-11-20", name="GLM-6", lab=labs["zhipu"])
+    AIModelFactory(slug="glm-6", name="GLM-6", lab=labs["zhipu"])
+    with pytest.raises(ValidationError, match="add 'glm-6-2026-11-20' to its aliases"):
+        model_proposal_accept(proposal_id=proposal.pk)
+    proposal.refresh_from_db()
+    assert proposal.status == "pending" and AIModel.objects.filter(name="GLM-6").count() == 1
 
 
 def test_a_decided_or_labless_proposal_is_refused_and_nothing_is_written(labs):
