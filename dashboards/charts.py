@@ -308,6 +308,7 @@ def index_chart(models: list[dict]) -> dict:
             "borderColor": country_colour(code),
             "backgroundColor": country_colour(code),
             "pointRadius": 3,
+            "pointStyle": "circle",
         }
         for code in sorted({m["country"] for m in models})
     ]
@@ -316,5 +317,6 @@ def index_chart(models: list[dict]) -> dict:
         "data": {"datasets": datasets},
         "options": {
             "scales": {"x": _time_axis(), "y": {"title": {"display": True, "text": "Capability index"}}},
+            "plugins": {"legend": {"labels": {"usePointStyle": True}}},
         },
     }
