@@ -9,3 +9,11 @@ def warm_analytics_cache() -> int:
     from dashboards.warming import warm_default_queries
 
     return warm_default_queries()
+
+
+@shared_task(ignore_result=True)
+def warm_index_intervals() -> None:
+    """Compute /index/'s capability index with its bootstrap intervals (queued by warm_analytics_cache)."""
+    from dashboards.warming import warm_index_intervals as warm
+
+    warm()

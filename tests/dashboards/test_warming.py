@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from dashboards.warming import PENDING_KEY, default_queries, warm_default_queries
+from dashboards.warming import INTERVALS_PENDING_KEY, PENDING_KEY, default_queries, warm_default_queries
 from models_registry.cache_version import data_version
 from pricing.models import PricePoint
 
@@ -29,9 +29,27 @@ def test_a_warmed_cache_holds_everything_the_default_page_reads(reference_data, 
     assert fully_cached < cold
 
     cache.clear()
-    assert warm_default_queries() == len(default_queries()) == 7
+    assert warm_default_queries() == len(default_queries()) == 6
 
     assert queries_of(client, url) == fully_cached
+
+
+@pytest.mark.django_db
+def test_the_index_intervals_are_warmed_by_a_task_of_their_own(reference_data, client):
+    """warm_default_queries queues warm_index_intervals (run at once here: eager, as without a worker), after which
+    /index/ reads its bootstrap intervals from the cache."""
+    from config.celery import app
+
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+    try:
+        cache.clear()
+        warm_default_queries()
+    finally:
+        app.conf.task_always_eager = eager
+    assert cache.get(INTERVALS_PENDING_KEY) is None  # the task ran and cleared its flag
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/index/").status_code == 200
+    assert not [q for q in captured.captured_queries if "benchmarkscore" in q["sql"]]  # no fit computed
 
 
 @pytest.mark.django_db

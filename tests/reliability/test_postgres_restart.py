@@ -269,7 +269,9 @@ def test_requests_fail_cleanly_while_postgres_restarts_then_recover_at_once_and_
         GUNICORN_CMD_ARGS=ACCESS_LOG,
     )
     # The worker also runs the analytics warm that each write queues, so it meets the restarts mid-task too.
-    worker = start_worker(database_url=database_url, redis_url=private_redis.url(0), pool="prefork")
+    # Two pool processes, as on a 2-core deployment: a long analytics task (the index's bootstrap, seconds) on one
+    # leaves the other to answer the probe task within its bound.
+    worker = start_worker(database_url=database_url, redis_url=private_redis.url(0), pool="prefork", concurrency=2)
     tasks = celery_client(private_redis.url(0))
     assert count_labs(tasks) == labs
     gunicorn_workers = web.worker_pids()
