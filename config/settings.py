@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "models_registry",  # before WhiteNoise's: its runserver (a larger listen backlog) wraps WhiteNoise's
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
@@ -44,7 +45,6 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "axes",
-    "models_registry",
     "pricing",
     "benchmarks",
     "dashboards",
