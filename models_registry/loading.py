@@ -118,9 +118,10 @@ def load_tables(
     it is kept as it is and listed in its table's `kept`, unless `options.overwrite_edits`."""
     report = LoadReport()
     _slug_cache.clear()
+    created: set[tuple[type[models.Model], object]] = set()  # (model, pk) this load created
     with transaction.atomic():
         for table in tables:
-            counts = _load_table(table, report.errors, options)
+            counts = _load_table(table, report.errors, options, created)
             report.counts[table.path.name] = counts
             if on_table:
                 on_table(table.path.name, counts)
@@ -131,7 +132,9 @@ def load_tables(
     return report
 
 
-def _load_table(table: Table, errors: list[str], options: LoadOptions) -> TableCounts:
+def _load_table(
+    table: Table, errors: list[str], options: LoadOptions, created: set[tuple[type[models.Model], object]]
+) -> TableCounts:
     counts = TableCounts()
     existing = _ExistingRows(table.model, protect_edits=not options.overwrite_edits)
     for line, row in _read_rows(table, errors):
@@ -146,7 +149,7 @@ def _load_table(table: Table, errors: list[str], options: LoadOptions) -> TableC
             continue
         for record in records:
             try:
-                outcome = _write(table.model, record, existing, options)
+                outcome = _write(table.model, record, existing, options, created)
             except ValidationError as exc:
                 errors.extend(f"{where}, {_field_label(name)}: {' '.join(msgs)}" for name, msgs in _messages(exc))
                 continue
@@ -267,7 +270,15 @@ def _read_rows(table: Table, errors: list[str]) -> Iterator[tuple[int, dict[str,
         errors.append(f"{name}, row {start}: not valid CSV ({exc})")
 
 
-def _write(model: type[models.Model], record: Record, existing: _ExistingRows, options: LoadOptions) -> str | _Kept:
+def _write(
+    model: type[models.Model],
+    record: Record,
+    existing: _ExistingRows,
+    options: LoadOptions,
+    created: set[tuple[type[models.Model], object]],
+) -> str | _Kept:
+    """Create or update one row. `created` holds the rows this load created: a later table that fills in more of
+    such a row (the alias tables do) is not changing an existing row, even with `only_missing`."""
     obj = existing.get(record.lookup)
     if obj is None:
         obj = model(**record.lookup, **record.values)
@@ -276,7 +287,7 @@ def _write(model: type[models.Model], record: Record, existing: _ExistingRows, o
         changed = [name for name, value in record.values.items() if _current(obj, name) != value]
         if not changed:
             return "unchanged"
-        if options.only_missing:
+        if options.only_missing and (model, obj.pk) not in created:
             return "left"
         if existing.edited(obj):
             return _Kept(changed)
@@ -295,6 +306,8 @@ def _write(model: type[models.Model], record: Record, existing: _ExistingRows, o
     except IntegrityError as exc:
         raise ValidationError(_constraint_errors(model, obj, exc)) from exc
     existing.add(record.lookup, obj)
+    if outcome == "created":
+        created.add((model, obj.pk))
     return outcome
 
 
