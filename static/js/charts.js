@@ -103,6 +103,23 @@
     return `${context.dataset.label}: ${context.formattedValue}`;
   }
 
+  /* Log axes label 1, 2 and 5 of each decade (1, 1.5, 2, 2.5 ... when the axis spans less than one): Chart.js's
+   * own formatter labels every tick of the top fifth, so 50 60 70 80 90 100 ran into each other. */
+  function logTickLabel(value, index, ticks) {
+    const span = Math.log10(ticks[ticks.length - 1].value / ticks[0].value);
+    const significand = value / 10 ** Math.floor(Math.log10(value) + 1e-9);
+    const steps = span < 1 ? [...Array(19).keys()].map((i) => 1 + i / 2) : [1, 2, 5];
+    const keep = steps.some((k) => Math.abs(significand - k) < 1e-6);
+    return keep ? String(Number(value.toPrecision(2))) : "";
+  }
+
+  function labelLogAxes(scales) {
+    Object.values(scales || {}).forEach((scale) => {
+      if (scale.type !== "logarithmic") return;
+      scale.ticks = Object.assign({ callback: logTickLabel }, scale.ticks || {});
+    });
+  }
+
   function draw(canvas) {
     const source = document.getElementById(canvas.dataset.chart);
     if (!source) return;
@@ -112,6 +129,7 @@
     config.options = config.options || {};
     config.options.maintainAspectRatio = false;
     config.options.animation = false; // drawn at once: what a reader (or a screenshot) sees is the final chart
+    labelLogAxes(config.options.scales);
     config.options.plugins = config.options.plugins || {};
     config.options.plugins.markers = { items: markers };
     config.options.plugins.tooltip = Object.assign(

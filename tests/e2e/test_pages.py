@@ -3,6 +3,7 @@
 import io
 import itertools
 import json
+import math
 from urllib.parse import urlencode
 
 import pytest
@@ -182,6 +183,30 @@ def test_an_ended_price_is_held_over_its_interval_then_breaks(site, page):
     # Valid until 2025-09-05, but the offering retired on 2025-05-28 (the id moved to R1-0528): held to then.
     assert points[start + 1 : start + 3] == [("2025-05-28", pytest.approx(0.23875)), ("2025-05-28", None)]
     assert off_peak["data"][start + 1]["held"] is True
+    page.problems.assert_none()
+
+
+def test_log_axis_labels_are_one_two_five_and_never_overlap(site, page):
+    """The scatter's price axis spans decades: Chart.js's own formatter labelled 50 60 70 80 90 100 into each other."""
+    page.goto(f"{site}/costs/")
+    chart_points(page, "scatter-chart")
+    labels = page.evaluate(
+        """() => { const x = Chart.getChart('scatter-chart').scales.x;
+          return x.ticks.map((t, i) => ({label: t.label, px: x.getPixelForTick(i)}))
+            .filter(t => t.label !== ''); }"""
+    )
+    values = [float(t["label"]) for t in labels]
+    assert len(values) >= 3
+    for value in values:
+        significand = value / 10 ** math.floor(math.log10(value) + 1e-9)
+        assert round(significand, 6) in (1, 2, 5), values
+    widths = page.evaluate(
+        "(texts) => { const c = document.createElement('canvas').getContext('2d'); c.font = '12px sans-serif';"
+        " return texts.map(t => c.measureText(t).width); }",
+        [t["label"] for t in labels],
+    )
+    for (a, wa), (b, wb) in itertools.pairwise(zip(labels, widths, strict=True)):
+        assert b["px"] - a["px"] > (wa + wb) / 2, (a, b)
     page.problems.assert_none()
 
 
