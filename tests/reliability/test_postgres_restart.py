@@ -26,6 +26,7 @@ pytestmark = pytest.mark.slow
 
 OUTAGE_SECONDS = 2.0  # how long the database stays down
 REQUEST_BOUND_SECONDS = 10.0  # no request, failing or not, takes longer (never a hang)
+WORKER_BACKLOG_SECONDS = 120.0  # time for the worker to run the warms queued ahead of a task
 SEQ_HEADER = "X-Test-Seq"
 # gunicorn's access log: worker pid, the request's tag, status. gunicorn reads GUNICORN_CMD_ARGS itself.
 ACCESS_LOG = f"--access-logfile - --access-logformat 'served %(p)s seq=%({{{SEQ_HEADER.lower()}}}i)s %(s)s'"
@@ -239,9 +240,9 @@ def served_by(log: str) -> dict[int, int]:
     return answered
 
 
-def count_labs(client) -> object:
+def count_labs(client, *, timeout: float = REQUEST_BOUND_SECONDS) -> object:
     """A task that reads the database on the worker: its result, or the exception it failed with."""
-    return client.send_task("config.celery.debug_count_labs").get(timeout=REQUEST_BOUND_SECONDS, propagate=False)
+    return client.send_task("config.celery.debug_count_labs").get(timeout=timeout, propagate=False)
 
 
 def stored_writes(postgres) -> dict[str, tuple[int, int]]:
@@ -337,7 +338,9 @@ def test_requests_fail_cleanly_while_postgres_restarts_then_recover_at_once_and_
     # runs the next one.
     for mode, result in task_while_down.items():
         assert isinstance(result, Exception) and "OperationalError" in type(result).__name__, (mode, result)
-    assert count_labs(tasks) == labs
+    # The writes above queued analytics warms (an index fit and its bootstrap, seconds each on a loaded machine)
+    # ahead of this task: it waits its turn, so the bound here is liveness, not a request's latency.
+    assert count_labs(tasks, timeout=WORKER_BACKLOG_SECONDS) == labs
     assert worker.process.poll() is None
 
     # Every accepted write is in the database, once; a failed one is absent or there once (never doubled).
