@@ -9,8 +9,8 @@ from pricing.admin import OfferingAdmin
 
 @admin.register(Benchmark)
 class BenchmarkAdmin(RegistryAdmin):
-    list_display = ["name", "slug", "category", "higher_is_better", "scale_min", "scale_max"]
-    list_filter = ["category", "higher_is_better"]
+    list_display = ["name", "slug", "category", "higher_is_better", "scale_min", "scale_max", "in_index"]
+    list_filter = ["category", "higher_is_better", "in_index"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -9,10 +9,11 @@ from models_registry.api.filters import BoolFilter, CountryFilter, IdFilter, dat
 class BenchmarkFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=BenchmarkCategory.choices, label="Benchmark category.")
     higher_is_better = BoolFilter(label="Higher scores are better (true/false).")
+    in_index = BoolFilter(label="Fitted by the capability index (true/false).")
 
     class Meta:
         model = Benchmark
-        fields = ["category", "higher_is_better"]
+        fields = ["category", "higher_is_better", "in_index"]
 
 
 class BenchmarkScoreFilter(django_filters.FilterSet):

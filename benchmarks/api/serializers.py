@@ -8,11 +8,22 @@ from models_registry.models import AIModel
 
 
 class BenchmarkSerializer(ModelCleanSerializer):
-    """A benchmark with its scale (`scale_min`..`scale_max`) and direction."""
+    """A benchmark with its scale (`scale_min`..`scale_max`), direction, and whether the capability index fits it
+    (`in_index`: false where a score is not a share of tasks solved, such as a rating, or is itself a composite)."""
 
     class Meta(ModelCleanSerializer.Meta):
         model = Benchmark
-        fields = ["slug", "name", "category", "higher_is_better", "scale_min", "scale_max", "url", *STAMPS]
+        fields = [
+            "slug",
+            "name",
+            "category",
+            "higher_is_better",
+            "scale_min",
+            "scale_max",
+            "in_index",
+            "url",
+            *STAMPS,
+        ]
 
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)

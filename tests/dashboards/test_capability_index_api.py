@@ -7,6 +7,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
+from tests.api_helpers import writer_client
 from tests.factories import (
     AIModelFactory,
     BenchmarkFactory,
@@ -167,6 +168,39 @@ def test_independent_drops_self_reports_before_the_fit(api_client):
     assert fair["qwen-d"] < fair["gpt-5"]
     gap = api_client.get(GAP, {"benchmark": "hard", "as_of": AS_OF, "independent": "true"}).json()
     assert gap["current"]["b_value"] == pytest.approx(100 * sigmoid(0.9 - 0.5))
+
+
+def test_independent_drops_self_reports_in_the_frontier_the_cost_ratio_and_the_summary(api_client):
+    index_world(self_boost=20)
+    truth = 100 * sigmoid(0.9 - 0.5)  # qwen-d on "hard", as the independent evaluator measured it
+    boosted = min(99.0, truth + 20)
+    for independent, expected in (("false", boosted), ("true", truth)):
+        params = {"benchmark": "hard", "as_of": AS_OF, "independent": independent}
+        frontier = api_client.get(FRONTIER, params).json()
+        assert frontier["series"]["CN"][-1]["value"] == pytest.approx(expected)
+        summary = api_client.get(SUMMARY, {"as_of": AS_OF, "independent": independent}).json()
+        assert next(r for r in summary["rows"] if r["benchmark"] == "hard")["b_value"] == pytest.approx(expected)
+        # Default threshold: the weaker side's best priced score, gpt-5's unless CN's best is the truth.
+        cost = api_client.get(COST, params).json()
+        assert cost["threshold"] == pytest.approx(min(expected, 100 * sigmoid(1.0 - 0.5)))
+
+
+def test_a_benchmark_taken_out_of_the_index_through_the_api_leaves_the_fit(
+    api_client, django_capture_on_commit_callbacks
+):
+    index_world()
+    assert api_client.get(INDEX, {"as_of": AS_OF}).json()["fit"]["benchmarks"] == 5  # and cached
+    client = writer_client("benchmarks", "benchmark")
+    with django_capture_on_commit_callbacks(execute=True):  # the data version moves once the write commits
+        response = client.patch("/api/v1/benchmarks/hardest/", {"in_index": False}, format="json")
+    assert response.status_code == 200 and response.json()["in_index"] is False
+    body = api_client.get(INDEX, {"as_of": AS_OF}).json()
+    assert body["fit"]["benchmarks"] == 4
+    assert "hardest" not in {b["benchmark"] for b in body["benchmarks"]}
+    new = {"slug": "elo-board", "name": "Elo board", "category": "chat", "scale_max": 4000, "in_index": False}
+    assert client.post("/api/v1/benchmarks/", new, format="json").json()["in_index"] is False
+    outside = [b["slug"] for b in api_client.get("/api/v1/benchmarks/", {"in_index": "false"}).json()["results"]]
+    assert outside == ["elo-board", "hardest", "rating"]
 
 
 @pytest.mark.parametrize(
