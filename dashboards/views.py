@@ -1,11 +1,14 @@
 """Server-rendered pages: parse the query string, one analytics call per chart, render.
 
-Every chart has the same numbers in a table and a link to the API URL that returned them.
+Every chart has the same numbers in a table and a link to the API URL that returned them. Pages only read, so each
+runs outside a request transaction (`non_atomic_requests`): on SQLite, whose transactions take the write lock when
+they begin, a slow page then never holds up other requests.
 """
 
 from datetime import date
 
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -88,6 +91,7 @@ def _cards(summary: dict | None) -> list[dict]:
     return summary_cards(summary, model_names=model_names(_summary_models(summary)), benchmark_names=names)
 
 
+@transaction.non_atomic_requests
 def overview(request: HttpRequest) -> HttpResponse:
     errors: dict = {}
     benchmark = _benchmark_slug(request)
@@ -120,6 +124,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return _page(request, "dashboards/overview.html", context, errors)
 
 
+@transaction.non_atomic_requests
 def gap_detail(request: HttpRequest, benchmark: str) -> HttpResponse:
     errors: dict = {}
     params = _params(request, [*PAIR, "metric"], benchmark=benchmark)
@@ -141,6 +146,7 @@ def gap_detail(request: HttpRequest, benchmark: str) -> HttpResponse:
     return _page(request, "dashboards/gap.html", context, errors)
 
 
+@transaction.non_atomic_requests
 def costs(request: HttpRequest) -> HttpResponse:
     errors: dict = {}
     benchmark = _benchmark_slug(request)
@@ -192,6 +198,7 @@ MODEL_ORDERINGS = {
 }
 
 
+@transaction.non_atomic_requests
 def model_list(request: HttpRequest) -> HttpResponse:
     """The registry's models, filtered with the API's own FilterSet, searchable and sortable."""
     filterset = AIModelFilter(request.GET, queryset=aimodel_list())
@@ -217,6 +224,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
     return _page(request, "dashboards/model_list.html", context, errors)
 
 
+@transaction.non_atomic_requests
 def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
     data = model_page(slug)
     if data is None:
@@ -233,6 +241,7 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "dashboards/model_detail.html", context)
 
 
+@transaction.non_atomic_requests
 def capability_index(request: HttpRequest) -> HttpResponse:
     """Every model's index with its 90% interval, the difficulty ladder and the fit's figures."""
     errors: dict = {}
@@ -248,6 +257,7 @@ def capability_index(request: HttpRequest) -> HttpResponse:
     return _page(request, "dashboards/capability_index.html", context, errors)
 
 
+@transaction.non_atomic_requests
 def status(request: HttpRequest) -> HttpResponse:
     """Latency and availability of every probed endpoint over the last 24 hours and 7 days."""
     provider = request.GET.get("provider", "").strip() or None

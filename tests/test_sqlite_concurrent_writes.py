@@ -2,6 +2,7 @@
 on a SQLite file, 30 API writes fired at once. Each waits its turn for SQLite's single writer (WAL, a busy
 timeout, transactions that take the write lock when they begin) instead of failing with "database is locked"."""
 
+import contextlib
 import os
 import sqlite3
 import subprocess
@@ -36,13 +37,16 @@ def manage(env: dict, *args: str) -> str:
     return result.stdout
 
 
-@pytest.fixture
-def dev_server(tmp_path):
-    """`manage.py runserver` on a fresh, migrated SQLite file; yields (base URL, a writer's token, the file)."""
+@contextlib.contextmanager
+def running_dev_server(tmp_path, *, reference: bool = False, **settings: str):
+    """`manage.py runserver` on a fresh, migrated SQLite file (with the reference data if `reference`) and `settings`
+    in its environment; yields (base URL, a writer's token, the file, the port)."""
     database = tmp_path / "embedded.sqlite3"
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "DEBUG"}}
-    env = {**clean, "DATABASE_URL": f"sqlite:///{database}"}
+    env = {**clean, "DATABASE_URL": f"sqlite:///{database}", **settings}
     manage(env, "migrate", "--noinput", "-v0")
+    if reference:
+        manage(env, "load_reference")
     token = manage(env, "shell", "-c", SETUP.format(labs=PATCHES)).strip().splitlines()[-1]
     port = free_port()
     log = (tmp_path / "runserver.log").open("w")
@@ -70,6 +74,12 @@ def dev_server(tmp_path):
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture
+def dev_server(tmp_path):
+    with running_dev_server(tmp_path) as server:
+        yield server
 
 
 def listen_backlog(port: int) -> int:
@@ -111,3 +121,20 @@ def test_thirty_simultaneous_api_writes_on_the_dev_server_all_succeed_and_are_st
         cities = dict(db.execute("SELECT slug, headquarters_city FROM models_registry_lab"))
     assert sorted(titles) == sorted(f"Concurrent event {n}" for n in range(POSTS))  # each stored once
     assert cities == {f"lab-{n}": f"City {n}" for n in range(PATCHES)}
+
+
+def test_pages_and_analytics_answer_while_a_writer_holds_the_lock(tmp_path):
+    """Reads run outside a request transaction: a transaction on SQLite takes the write lock when it begins
+    (IMMEDIATE), so a page inside one would queue behind every writer and fail after the busy timeout."""
+    with running_dev_server(tmp_path, reference=True, SQLITE_BUSY_TIMEOUT="1") as (base, _token, database, _port):
+        for path in ("/", "/index/"):  # warm: the first answers fit the index and fill the caches in their own time
+            assert httpx.get(f"{base}{path}", timeout=120).status_code == 200
+        writer = sqlite3.connect(database, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # a writer holds the lock for longer than the busy timeout
+        try:
+            for path in ("/", "/index/", "/api/v1/analytics/summary/", "/api/v1/probes/summary/"):
+                response = httpx.get(f"{base}{path}", timeout=30)
+                assert response.status_code == 200, (path, response.text[:300])
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()

@@ -2,15 +2,19 @@
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from benchmarks.probes.selectors import probe_summary
+from models_registry.api.viewsets import CsvForListsOnlyMixin, query_name_errors
 from models_registry.models import AIModel
 from pricing.models import Offering, Provider
 
@@ -74,7 +78,8 @@ class ProbeSummarySerializer(serializers.Serializer):
     results = OfferingProbeSummarySerializer(many=True)
 
 
-class ProbeSummaryView(APIView):
+@method_decorator(transaction.non_atomic_requests, name="dispatch")  # a read: no transaction, no SQLite write lock
+class ProbeSummaryView(CsvForListsOnlyMixin, APIView):
     """Latency, speed and availability of each probed offering; ok / attempts and percentiles over ok results."""
 
     permission_classes = [AllowAny]
@@ -132,7 +137,12 @@ class ProbeSummaryView(APIView):
         ],
     )
     def get(self, request: Request) -> Response:
-        query = ProbeSummaryQuerySerializer(data=request.query_params)
+        params = request.query_params.copy()
+        params.pop(api_settings.URL_FORMAT_OVERRIDE, None)  # ?format=json: DRF's content negotiation, done
+        query = ProbeSummaryQuerySerializer(data=params)
+        unknown = query_name_errors(params, query.fields)  # a typo is a 400, as on every list
+        if unknown:
+            raise serializers.ValidationError(unknown)
         query.is_valid(raise_exception=True)
         params = {name: query.validated_data.get(name) for name in ("provider", "model", "offering")}
         cache_key = "probe-summary:" + ":".join(str(params[name]) for name in sorted(params))

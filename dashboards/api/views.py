@@ -1,6 +1,8 @@
 """Analytics endpoints: parse the query, then one cached call into dashboards.reports."""
 
+from django.db import transaction
 from django.http import HttpResponse
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
@@ -18,6 +20,9 @@ BAD_PARAMETERS = OpenApiResponse(
 )
 
 
+# Reads only: outside a request transaction, so on SQLite (whose transactions take the write lock when they begin)
+# a slow answer never holds up other requests. https://docs.djangoproject.com/en/5.2/topics/db/transactions/
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class AnalyticsView(CsvForListsOnlyMixin, APIView):
     """GET only; anyone may read. Responses are cached until the registry's data changes."""
 

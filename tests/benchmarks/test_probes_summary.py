@@ -152,7 +152,8 @@ def test_summary_endpoint_uses_the_last_24_hours_from_now(api_client):
 @pytest.mark.parametrize(
     ("params", "field"),
     [({"offering": "abc"}, "offering"), ({"offering": "0"}, "offering"), ({"offering": "987654"}, "offering"),
-     ({"provider": "no-such"}, "provider"), ({"model": "no-such"}, "model")],
+     ({"provider": "no-such"}, "provider"), ({"model": "no-such"}, "model"), ({"bogus": "1"}, "bogus"),
+     ({"format": "csv"}, "format")],
 )  # fmt: skip
 def test_summary_endpoint_rejects_bad_parameters(api_client, params, field):
     response = api_client.get(reverse("probe-summary"), params)
