@@ -48,3 +48,35 @@ def test_gunicorn_under_production_settings_serves_pages_and_hashed_static_files
         assert answer.status_code == 200, url
         assert "max-age=315360000" in answer.headers["Cache-Control"]  # whitenoise: hashed names cache forever
     assert httpx.get(production_web.base_url + "/api/v1/models/", timeout=30).json()["count"] > 100
+
+
+def healthcheck(env: dict) -> subprocess.CompletedProcess:
+    """docker-compose's healthcheck of `web`, run as compose runs it (from the project directory)."""
+    return subprocess.run(
+        [sys.executable, "scripts/healthcheck.py"], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=30
+    )
+
+
+def test_the_compose_healthcheck_passes_behind_a_tls_proxy_and_fails_without_a_server(tmp_path):
+    """With the settings the README gives for a TLS proxy (redirect to https on) and a public host name only, a plain
+    request to the API root is a redirect or a 400; the healthcheck asks as the proxy would and passes."""
+    env = service_env(
+        database_url=f"sqlite:///{tmp_path / 'proxied.sqlite3'}",
+        redis_url="",
+        DJANGO_SECURE_SSL_REDIRECT="true",
+        DJANGO_ALLOWED_HOSTS="gap.example.org,.example.org",
+    )
+    collect_static()
+    manage(env, "migrate", "--noinput", "-v0")
+    server = Gunicorn(env, tmp_path / "gunicorn.log", workers=1)
+    server.start()
+    try:
+        root = f"{server.base_url}/api/v1/"
+        assert httpx.get(root, headers={"Host": "gap.example.org"}, timeout=30).status_code == 301  # to https
+        assert httpx.get(root, timeout=30).status_code == 400  # 127.0.0.1 is not an allowed host
+        checked = healthcheck({**env, "PORT": str(server.port)})
+        assert checked.returncode == 0, checked.stderr
+    finally:
+        server.stop()
+    down = healthcheck({**env, "PORT": str(server.port)})
+    assert down.returncode == 1 and "unhealthy" in down.stderr

@@ -110,7 +110,8 @@ def test_docker_compose_runs_web_worker_beat_postgres_and_redis_on_real_entry_po
 
 def test_docker_compose_starts_worker_and_beat_once_web_is_healthy_and_restarts_services():
     services = yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())["services"]
-    assert "/api/v1/" in " ".join(services["web"]["healthcheck"]["test"])
+    assert services["web"]["healthcheck"]["test"] == ["CMD", "python", "scripts/healthcheck.py"]
+    assert (PROJECT_DIR / "scripts" / "healthcheck.py").is_file()  # tests/test_production_serving.py runs it
     for name in ("worker", "beat"):
         assert services[name]["depends_on"] == {"web": {"condition": "service_healthy"}}
     assert services["web"]["depends_on"]["postgres"] == {"condition": "service_healthy"}
