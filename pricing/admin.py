@@ -80,6 +80,11 @@ class OfferingAdmin(RegistryAdmin):
     autocomplete_fields = ["model", "provider"]
     inlines = [PricePointInline]
 
+    def get_queryset(self, request):
+        # An offering's label names its model and provider (Offering.__str__): the price form's autocomplete reads
+        # them with each row instead of two queries per result.
+        return super().get_queryset(request).select_related("model", "provider")
+
 
 @admin.register(PricePoint)
 class PricePointAdmin(RegistryAdmin):

@@ -19,6 +19,20 @@ def providers_label(value: str) -> str:
 
 
 @register.filter
+def figure(value, decimals: int = 2):
+    """A score, index or gap as read: at most `decimals` places, no trailing zeros (138.846456 -> "138.85",
+    2029.0 -> "2029"); None -> an en dash. Charts and the API keep every digit."""
+    if value is None or value == "":
+        return NO_VALUE
+    try:
+        text = f"{float(value):.{int(decimals)}f}"
+    except (TypeError, ValueError):
+        return value
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text == "-0" else text
+
+
+@register.filter
 def thousands(value):
     """1000000 -> "1,000,000"; None -> an en dash."""
     if value is None or value == "":

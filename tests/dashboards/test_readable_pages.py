@@ -1,12 +1,14 @@
 """Charts that do not misstate, forms that say what they take, numbers people can read, an API root that lists
 everything (issue 17). The browser-side checks are in tests/e2e/test_pages.py."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from dashboards import charts
-from dashboards.templatetags.dashboards_extras import parameters_label, thousands
+from dashboards.templatetags.dashboards_extras import figure, parameters_label, thousands
 from models_registry.models import AIModel
 from tests.factories import AIModelFactory, LabFactory
 
@@ -67,6 +69,27 @@ def test_numbers_are_written_as_people_read_them():
     assert parameters_label(AIModel(parameters_total_b=70, parameters_active_b=70)) == "70B"
     assert parameters_label(AIModel(parameters_total_b=671, parameters_active_b=37)) == "671B / 37B active"
     assert parameters_label(AIModel()) == "\u2013"
+    assert (figure(138.846456), figure(2029.0), figure(79.8), figure(-0.001), figure(None)) == (
+        "138.85",
+        "2029",
+        "79.8",
+        "0",
+        "\u2013",
+    )
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees: the page without its scripts (chart data keeps every digit) and tags."""
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", "", html, flags=re.S))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/gap/capability-index/", "/costs/?benchmark=capability-index", "/"])
+def test_index_values_and_scores_are_shown_rounded(client, reference_data, path):
+    """Index values carry six decimals in the API: the pages' tables and sentences show at most two."""
+    text = visible_text(client.get(path).content.decode())
+    long_numbers = re.findall(r"\b\d{2,}\.\d{3,}\b", text)  # prices are below 10 and keep their decimals
+    assert long_numbers == []
 
 
 @pytest.mark.django_db

@@ -56,11 +56,12 @@ def price_form(offering, **changes) -> dict:
     }
 
 
-def test_offering_picker_names_model_id_dates_and_retirement(superuser_client, moved_id):
-    response = superuser_client.get(
-        reverse("admin:autocomplete"),
-        {"term": "deepseek-chat", "app_label": "pricing", "model_name": "pricepoint", "field_name": "offering"},
-    )
+def test_offering_picker_names_model_id_dates_and_retirement(superuser_client, moved_id, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):  # session, user, savepoints, one page of rows with their labels
+        response = superuser_client.get(
+            reverse("admin:autocomplete"),
+            {"term": "deepseek-chat", "app_label": "pricing", "model_name": "pricepoint", "field_name": "offering"},
+        )
     assert response.status_code == 200
     texts = [r["text"] for r in response.json()["results"]]
     assert texts == [
