@@ -28,6 +28,11 @@ def lead_texts(row: dict, *, a: str, b: str, as_of: date) -> tuple[str, str]:
     lead = row["lead_days"]
     if lead is None:
         return "No lead known", "One side has no frontier on this benchmark at this date."
+    if lead == 0 and row["gap"]:  # on the index, sides within the tolerance are level though the gap is not 0
+        return "Level within the tolerance", (
+            f"{a}'s and {b}'s best are within the lead's tolerance of each other (1 index point on the anchored "
+            "index): neither leads, though the gap shows which is ahead by how much."
+        )
     if lead == 0:
         return "Level", f"{a} and {b} have the same best score: neither leads."
     leader, trailer = (a, b) if lead > 0 else (b, a)

@@ -1,5 +1,5 @@
 """The test suite's own setup: deterministic Hypothesis in CI, no slow password hashing, and a reference_data
-fixture that is a fresh load for every test."""
+fixture that gives every test the shipped data as loaded (a session snapshot, restored per test)."""
 
 import io
 import os

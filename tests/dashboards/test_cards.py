@@ -23,13 +23,15 @@ def test_gap_has_its_unit_points_or_elo():
 
 def test_lead_reads_as_months_since_the_leader_reached_the_trailers_best():
     as_of = d("2025-01-31")
-    text, title = lead_texts({"lead_days": 57}, a="US", b="CN", as_of=as_of)
+    text, title = lead_texts({"lead_days": 57, "gap": 2.0}, a="US", b="CN", as_of=as_of)
     assert text == "US first reached CN's best 1.9 months ago"
     assert "57 days" in title and "2024-12-05" in title  # 2025-01-31 - 57 days
-    text, _ = lead_texts({"lead_days": -31}, a="US", b="CN", as_of=as_of)
+    text, _ = lead_texts({"lead_days": -31, "gap": -2.0}, a="US", b="CN", as_of=as_of)
     assert text == "CN first reached US's best 1.0 month ago"
-    assert lead_texts({"lead_days": 0}, a="US", b="CN", as_of=as_of)[0] == "Level"
-    assert lead_texts({"lead_days": None}, a="US", b="CN", as_of=as_of)[0] == "No lead known"
+    assert lead_texts({"lead_days": 0, "gap": 0.0}, a="US", b="CN", as_of=as_of)[0] == "Level"
+    text, title = lead_texts({"lead_days": 0, "gap": 0.6}, a="US", b="CN", as_of=as_of)  # the index's tolerance
+    assert text == "Level within the tolerance" and "neither leads" in title
+    assert lead_texts({"lead_days": None, "gap": None}, a="US", b="CN", as_of=as_of)[0] == "No lead known"
     assert months(365) == "12.0 months"
 
 
