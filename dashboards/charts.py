@@ -21,7 +21,12 @@ def _time_axis() -> dict:
     return {
         "type": "time",
         # No fixed unit: Chart.js picks days to years from the range, so an 11-day series still has ticks.
-        "time": {"minUnit": "day", "tooltipFormat": "yyyy-MM-dd"},
+        # Day and week ticks name the year too ("Jul 27, 2026"): a series of a few months otherwise shows no year.
+        "time": {
+            "minUnit": "day",
+            "tooltipFormat": "yyyy-MM-dd",
+            "displayFormats": {"day": "MMM d, yyyy", "week": "MMM d, yyyy"},
+        },
         "ticks": {"maxRotation": 0, "autoSkipPadding": 16},
         "title": {"display": True, "text": "Date"},
     }
@@ -309,6 +314,7 @@ def index_chart(models: list[dict]) -> dict:
             "backgroundColor": country_colour(code),
             "pointRadius": 3,
             "pointStyle": "circle",
+            "clip": False,  # the newest and oldest models sit on the plot's edges: draw them whole
         }
         for code in sorted({m["country"] for m in models})
     ]
