@@ -1,14 +1,17 @@
 """The `epoch` source: Epoch AI's Benchmarking Hub zip, parsed purely, then refreshed for real against a local server
 serving the recorded zip (tests/fixtures/epoch_hub/, a few real rows): scores once, proposals, bad upstreams."""
 
+import csv
 import datetime
 import io
+from collections import Counter
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from benchmarks.models import Benchmark, BenchmarkScore
+from benchmarks.reference import HERE as BENCHMARK_REFERENCE
 from benchmarks.services import epoch_refresh, source_names
 from benchmarks.sources.epoch import Target, benchmark_map, parse
 from models_registry.models import AIModel, Lab, ModelProposal, SourceRun
@@ -19,7 +22,7 @@ from tests.upstream import Answer, epoch_hub_text, epoch_hub_zip
 DAY1, DAY2 = datetime.date(2026, 12, 1), datetime.date(2026, 12, 2)
 TARGETS = {
     "GPQA diamond": Target("gpqa-diamond"),
-    "SWE-Bench verified": Target("swe-bench-verified"),
+    "SWE-Bench verified": Target("swe-bench-verified", "resolved"),
     "Terminal Bench": Target("terminal-bench-2"),
 }
 
@@ -41,7 +44,11 @@ def test_parse_reads_each_mapped_benchmarks_scores_as_percentages_with_the_versi
     assert len(batch.records) == 10  # 5 GPQA + 3 SWE-bench + 2 Terminal Bench (+ the Warp row under no model: skipped)
     assert batch.rejected == []
     assert {r.evaluated_by for r in batch.records} == {"epoch-ai"}
-    assert {r.metric for r in batch.records} == {"pass@1"}
+    assert {(r.benchmark, r.metric) for r in batch.records} == {
+        ("gpqa-diamond", "pass@1"),
+        ("swe-bench-verified", "resolved"),
+        ("terminal-bench-2", "pass@1"),
+    }
     assert all(r.reported_on is None for r in batch.records)  # first seen counts
     glm = batch.versions["glm-5"]
     assert (glm.organization, glm.country, glm.release_date) == ("Z.ai (Zhipu AI)", "China", datetime.date(2026, 2, 11))
@@ -99,6 +106,17 @@ def test_the_benchmark_map_setting_takes_slugs_or_benchmark_and_metric():
             benchmark_map(bad)
 
 
+def test_the_default_map_writes_each_benchmark_into_the_metric_its_shipped_scores_use():
+    """A refresh must extend the series the shipped scores (and the analytics' default metric) use, not start
+    another one nothing reads: SWE-bench Verified is `resolved`, not pass@1."""
+    with (BENCHMARK_REFERENCE / "scores.csv").open(newline="") as handle:
+        shipped = list(csv.DictReader(handle))
+    for name, target in benchmark_map().items():
+        metrics = Counter(row["metric"] for row in shipped if row["benchmark"] == target.benchmark)
+        assert metrics, f"{name}: no shipped score on {target.benchmark}"
+        assert target.metric == metrics.most_common(1)[0][0], f"{name} -> {target}, shipped: {dict(metrics)}"
+
+
 # --- the real refresh against a local server ---------------------------------------------------------------------
 
 pytestmark_db = pytest.mark.django_db
@@ -110,7 +128,9 @@ def hub_zip(upstream, settings, fast_retries):
     settings.EPOCH_BENCHMARKS_URL = upstream.serve(
         "/hub.zip", Answer(body=epoch_hub_zip(), content_type="application/zip")
     )
-    settings.EPOCH_BENCHMARK_MAP = {name: target.benchmark for name, target in TARGETS.items()}
+    settings.EPOCH_BENCHMARK_MAP = {
+        name: {"benchmark": target.benchmark, "metric": target.metric} for name, target in TARGETS.items()
+    }
     return upstream
 
 
