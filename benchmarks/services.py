@@ -3,6 +3,7 @@
 import math
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -102,7 +103,8 @@ def scores_record(*, records: Sequence[ScoreRecord], run: SourceRun, seen_on: da
 
     A model is found by alias, then by slug; an unknown one is listed as unmatched. An unknown benchmark
     or a value outside the benchmark's scale is refused. A record without a date counts from `seen_on`,
-    unless the publisher's latest score for it already has that value. Queries: a constant handful.
+    unless the publisher's latest score for it already has that value, at the decimals that score was written
+    with (see _same_as_written). Queries: a constant handful.
     """
     tally = Tally()
     benchmarks = {b.slug: b for b in Benchmark.objects.filter(slug__in={r.benchmark for r in records})}
@@ -129,7 +131,7 @@ def scores_record(*, records: Sequence[ScoreRecord], run: SourceRun, seen_on: da
         label = f"{model['slug']} {benchmark.slug} {record.metric} by {record.evaluated_by}"
         if record.reported_on is None:
             previous = latest.get(series)
-            if previous is not None and _same(previous["value"], record.value):
+            if previous is not None and _same_as_written(previous["value"], record.value):
                 tally.unchanged += 1
                 continue
         reported_on = record.reported_on or seen_on
@@ -205,3 +207,15 @@ def _score_index(*, benchmark_ids: list[int]) -> tuple[dict[tuple, dict], dict[t
 
 def _same(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _same_as_written(stored: float, new: float) -> bool:
+    """Whether `new` is `stored` at the decimals `stored` was written with: 86.174242 is the 86.2 of a row
+    rounded to one decimal (the shipped reference data round Epoch's values so), 86.31 is not.
+
+    Only for an upstream value without a date: it may be the very result a curated row already holds, and
+    counting it as new would add a row dated today (making a stale benchmark look fresh). A refresh writes
+    6 decimals, so its own rows still compare at that precision.
+    """
+    decimals = max(0, -int(Decimal(repr(stored)).normalize().as_tuple().exponent))
+    return _same(stored, new) or _same(stored, round(new, decimals))

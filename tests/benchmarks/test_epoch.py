@@ -299,6 +299,47 @@ def test_the_reference_models_match_epochs_versions_by_their_seeded_aliases(refe
     assert ModelProposal.objects.get().lab.slug == "mistral"
 
 
+def epoch_series(model: str, benchmark: str) -> list[tuple[float, datetime.date]]:
+    scores = BenchmarkScore.objects.filter(model__slug=model, benchmark__slug=benchmark, evaluated_by="epoch-ai")
+    return list(scores.order_by("reported_on").values_list("value", "reported_on"))
+
+
+def newest_reported_on(benchmark: str) -> datetime.date:
+    return BenchmarkScore.objects.filter(benchmark__slug=benchmark).latest("reported_on").reported_on
+
+
+@pytest.mark.django_db
+def test_the_first_refresh_over_the_shipped_scores_adds_nothing_where_epoch_gives_the_same_value_unrounded(
+    reference_data, hub_zip
+):
+    """The shipped epoch-ai scores are Epoch's values rounded to one decimal (gpt-5 GPQA 86.2, run 2025-10-29;
+    Epoch's zip says 0.86174242...): the same result, so no row dated today, and the benchmark's freshness stays."""
+    shipped = {
+        ("gpt-5", "gpqa-diamond"): [(86.2, datetime.date(2025, 10, 29))],
+        ("gpt-5", "swe-bench-verified"): [(58.8, datetime.date(2025, 8, 7)), (73.6, datetime.date(2026, 2, 6))],
+        ("glm-5", "gpqa-diamond"): [(87.8, datetime.date(2026, 2, 12))],
+        ("glm-5", "swe-bench-verified"): [(72.1, datetime.date(2026, 2, 15))],
+        ("deepseek-r1", "gpqa-diamond"): [(69.2, datetime.date(2025, 5, 26))],
+    }
+    assert {key: epoch_series(*key) for key in shipped} == shipped
+    newest = {slug: newest_reported_on(slug) for slug in ("gpqa-diamond", "swe-bench-verified")}
+
+    run = epoch_refresh(today=DAY1)
+    assert (run.status, run.unchanged_count, run.created_count, run.updated_count) == ("ok", 5, 2, 0)
+    assert {key: epoch_series(*key) for key in shipped} == shipped
+    assert {slug: newest_reported_on(slug) for slug in newest} == newest
+    # Epoch's Terminal-Bench results are new to the registry: those land.
+    assert epoch_series("glm-5", "terminal-bench-2") == [(52.4, DAY1)]
+
+    # A value that differs at the decimals the shipped one was written with is a change: it lands, dated the day seen.
+    moved = epoch_hub_text("gpqa_diamond.csv").replace(",0.8617424242424242,", ",0.8631,", 1)
+    hub_zip.serve("/hub.zip", Answer(body=epoch_hub_zip(gpqa_diamond_csv=moved)))
+    run = epoch_refresh(today=DAY2)
+    assert (run.created_count, run.unchanged_count) == (1, 6)
+    assert epoch_series("gpt-5", "gpqa-diamond") == [(86.2, datetime.date(2025, 10, 29)), (86.31, DAY2)]
+    assert newest_reported_on("gpqa-diamond") == DAY2
+
+
 @pytest.mark.django_db
 def test_the_epoch_task_refreshes_once_per_lock_and_retries_only_when_unreachable(hub, settings):
     from celery.exceptions import Retry
