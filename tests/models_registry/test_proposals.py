@@ -80,6 +80,21 @@ def test_recording_proposes_only_new_ids_with_a_known_lab(labs):
     assert proposal.history.latest().history_change_reason == "proposed by the epoch refresh"
 
 
+def test_a_candidate_is_not_proposed_when_another_of_its_ids_was_proposed_or_is_an_alias(labs):
+    """A candidate stands for all its ids (Epoch: every version of one release group)."""
+    run = SourceRun.objects.create(source="epoch", started_at=datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC))
+    ModelProposalFactory(source="epoch", upstream_id="glm-7_high", lab=labs["zhipu"], status="rejected")
+    AIModelFactory(slug="kimi-k5", lab=labs["moonshot"], aliases=["kimi-k5_high"])
+    candidates = [
+        ProposalCandidate("fireworks/glm-7", "GLM-7", "Z.ai (Zhipu AI)", other_ids=("glm-7_high",)),  # rejected
+        ProposalCandidate("fireworks/kimi-k5", "Kimi K5", "Moonshot", other_ids=("kimi-k5_high",)),  # a model's
+        ProposalCandidate("glm-8", "GLM-8", "Z.ai (Zhipu AI)", other_ids=("glm-8_low",)),
+    ]
+    lines = model_proposals_record(candidates=candidates, run=run)
+    assert lines == ["? propose glm-8 as a model of zhipu (GLM-8, with glm-8_low)"]
+    assert set(ModelProposal.objects.values_list("upstream_id", flat=True)) == {"glm-7_high", "glm-8"}
+
+
 def test_accepting_creates_the_model_with_the_alias_and_records_who_in_the_history(labs):
     proposal = ModelProposalFactory(upstream_id="glm-6", name="GLM-6", lab=labs["zhipu"])
     AIModelFactory(slug="glm-6")  # another lab's model has the slug: the new model gets the next free one
