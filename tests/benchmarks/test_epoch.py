@@ -60,9 +60,40 @@ def test_parse_reads_each_mapped_benchmarks_scores_as_percentages_with_the_versi
     assert (low.model_group, low.release_date) == ("GPT-5", datetime.date(2025, 8, 7))  # as _high's and _medium's
 
 
-def test_parse_skips_benchmarks_not_in_the_map_and_mapped_ones_epoch_does_not_publish():
-    batch = parse(epoch_hub_zip(), targets={"GPQA diamond": Target("gpqa-diamond"), "No Such Bench": Target("x")})
-    assert {r.benchmark for r in batch.records} == {"gpqa-diamond"}
+def test_parse_skips_benchmarks_not_in_the_map():
+    batch = parse(epoch_hub_zip(), targets={"GPQA diamond": Target("gpqa-diamond")})
+    assert {r.benchmark for r in batch.records} == {"gpqa-diamond"}  # SWE-bench, Terminal Bench, Chess: not mapped
+    assert batch.rejected == []
+
+
+@pytest.mark.parametrize(
+    "metadata, reason",
+    [
+        (
+            lambda text: text.replace("GPQA diamond,", "GPQA Diamond (198 questions),", 1),
+            "GPQA diamond: mapped to gpqa-diamond, but benchmark_metadata.csv does not list it (renamed or withdrawn"
+            " upstream? correct EPOCH_BENCHMARK_MAP)",
+        ),
+        (
+            lambda text: text.replace("mean_score,1,0.25", "mean_score,one,0.25", 1),
+            "GPQA diamond: its scale in benchmark_metadata.csv, 'one', is not a positive number",
+        ),
+        (
+            lambda text: text.replace("mean_score,1,0.25", "mean_score,0,0.25", 1),
+            "GPQA diamond: its scale in benchmark_metadata.csv, '0', is not a positive number",
+        ),
+        (
+            lambda text: text.replace("gpqa_diamond.csv,mean_score", ",mean_score", 1),
+            "GPQA diamond: its source_file in benchmark_metadata.csv is empty",
+        ),
+    ],
+    ids=["renamed", "scale-not-a-number", "scale-zero", "no-source-file"],
+)
+def test_a_mapped_benchmark_the_metadata_lacks_or_garbles_is_refused_with_the_reason(metadata, reason):
+    edited = metadata(epoch_hub_text("benchmark_metadata.csv"))
+    batch = parse(epoch_hub_zip(benchmark_metadata_csv=edited), targets=TARGETS)
+    assert [(r.upstream_id, r.reason) for r in batch.rejected] == [("GPQA diamond", reason)]
+    assert {r.benchmark for r in batch.records} == {"swe-bench-verified", "terminal-bench-2"}  # the others still read
 
 
 def test_a_body_that_is_not_a_zip_is_a_source_error():
@@ -382,6 +413,17 @@ def test_scores_outside_0_1_are_refused_with_the_reason_and_the_rest_still_land(
     assert all("outside 0-1" in item["reason"] for item in run.rejected)
     assert not BenchmarkScore.objects.filter(benchmark__slug="swe-bench-verified").exists()
     assert BenchmarkScore.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_a_mapped_benchmark_renamed_upstream_makes_the_run_partial_and_names_it(hub):
+    renamed = epoch_hub_text("benchmark_metadata.csv").replace("Terminal Bench,", "Terminal-Bench 2.0,", 1)
+    hub.serve("/hub.zip", Answer(body=epoch_hub_zip(benchmark_metadata_csv=renamed)))
+    run = epoch_refresh(today=DAY1)
+    assert (run.status, run.rejected_count, run.created_count) == (SourceRun.Status.PARTIAL, 1, 5)
+    assert run.rejected[0]["id"] == "Terminal Bench"
+    assert "mapped to terminal-bench-2, but benchmark_metadata.csv does not list it" in run.rejected[0]["reason"]
+    assert not BenchmarkScore.objects.filter(benchmark__slug="terminal-bench-2").exists()
 
 
 @pytest.mark.django_db
