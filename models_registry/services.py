@@ -18,6 +18,14 @@ from django_countries import countries
 
 from models_registry.models import AIModel, Lab, ModelProposal, SourceRun, alias_owners
 
+# Accepting a proposal creates an AIModel, so the interfaces that accept (API, admin) require the permission to add
+# one as well as the proposal's change permission: deciding on proposals must not be a way around `add_aimodel`.
+ACCEPT_PERMISSION = "models_registry.add_aimodel"
+ACCEPT_REFUSED = (
+    "Accepting a proposal creates a model, which needs the permission to add AI models "
+    f"({ACCEPT_PERMISSION}) as well as to change model proposals."
+)
+
 _SPACES = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9.]+")
 

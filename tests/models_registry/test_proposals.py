@@ -163,16 +163,27 @@ def test_the_proposal_list_runs_a_fixed_number_of_queries(api_client, labs, djan
     assert response.json()["count"] == 7
 
 
-def test_accepting_through_the_api_needs_the_change_permission_and_records_the_user(labs):
+def test_accepting_through_the_api_needs_the_change_and_add_model_permissions_and_records_the_user(labs):
     proposal = ModelProposalFactory(upstream_id="kimi-k4_high", name="Kimi K4", lab=labs["moonshot"])
     url = reverse("modelproposal-accept", args=[proposal.pk])
     assert token_client(None).post(url).status_code == 401
     assert token_client(make_user("plain")).post(url).status_code == 403
     adder = make_user("adder", perms=model_permissions(ModelProposal, "add", "view"))
     assert token_client(adder).post(url).status_code == 403
+    # Deciding on proposals is not enough: accepting creates an AIModel.
+    decider = make_user("decider", perms=model_permissions(ModelProposal, "change"))
+    refused = token_client(decider).post(url)
+    assert refused.status_code == 403
+    assert "models_registry.add_aimodel" in refused.json()["detail"]
+    model_maker = make_user("model-maker", perms=model_permissions(AIModel, "add"))
+    assert token_client(model_maker).post(url).status_code == 403
     assert not AIModel.objects.exists()
+    proposal.refresh_from_db()
+    assert proposal.status == "pending"
 
-    editor = make_user("editor", perms=model_permissions(ModelProposal, "change"))
+    editor = make_user(
+        "editor", perms=[*model_permissions(ModelProposal, "change"), *model_permissions(AIModel, "add")]
+    )
     response = token_client(editor).post(url)
     assert response.status_code == 200, response.content
     assert (response.json()["status"], response.json()["model"]) == ("accepted", "kimi-k4")
@@ -230,6 +241,28 @@ def test_the_admin_bulk_actions_accept_and_reject_and_say_what_they_refused(clie
     listing = client.get(url, {"status__exact": "pending", "lab__id__exact": labs["zhipu"].pk})
     assert listing.status_code == 200 and list(listing.context["cl"].result_list) == []
     assert client.get(url, {"country": "US", "source": "epoch"}).status_code == 200
+
+
+def test_the_admin_accept_action_needs_the_add_model_permission_too(client, labs):
+    proposal = ModelProposalFactory(lab=labs["zhipu"], name="GLM-9")
+    url = reverse("admin:models_registry_modelproposal_changelist")
+    decider = make_user("decider", staff=True, perms=model_permissions(ModelProposal, "view", "change"))
+    client.force_login(decider)
+    response = client.post(url, {"action": "accept", "_selected_action": [proposal.pk]}, follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("Nothing accepted. Accepting a proposal creates a model")
+    assert "(models_registry.add_aimodel)" in message
+    proposal.refresh_from_db()
+    assert proposal.status == "pending" and not AIModel.objects.exists()
+    client.post(url, {"action": "reject", "_selected_action": [proposal.pk]})  # rejecting creates nothing: allowed
+    proposal.refresh_from_db()
+    assert proposal.status == "rejected"
+
+    other = ModelProposalFactory(lab=labs["zhipu"], name="GLM-10")
+    decider.user_permissions.add(*model_permissions(AIModel, "add"))
+    response = client.post(url, {"action": "accept", "_selected_action": [other.pk]}, follow=True)
+    assert "Accepted 1 proposal(s)." in response.content.decode()
+    assert AIModel.objects.get().name == "GLM-10"
 
 
 # --- openrouter ------------------------------------------------------------------------------------------------------
