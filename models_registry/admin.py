@@ -163,7 +163,7 @@ class ModelProposalAdmin(RegistryAdmin):
         "release_date",
         "model",
     ]
-    list_filter = ["source", "status", "lab", "country"]
+    list_filter = ["source", "status", "lab", country_in_use_filter("country")]
     list_select_related = ["lab", "model"]
     search_fields = ["name", "upstream_id", "organization"]
     date_hierarchy = "created_at"

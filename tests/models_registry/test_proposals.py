@@ -265,6 +265,21 @@ def test_the_admin_accept_action_needs_the_add_model_permission_too(client, labs
     assert AIModel.objects.get().name == "GLM-10"
 
 
+def test_the_admin_country_filter_lists_only_the_countries_proposals_use(client, labs):
+    ModelProposalFactory(lab=labs["zhipu"], country="CN")
+    ModelProposalFactory(lab=labs["google"], country="US")
+    ModelProposalFactory(lab=labs["moonshot"], country="")
+    client.force_login(User.objects.create_superuser("root", "root@example.com", "pw-for-tests-only"))
+    url = reverse("admin:models_registry_modelproposal_changelist")
+    response = client.get(url)
+    changelist = response.context["cl"]
+    country_filter = next(f for f in changelist.filter_specs if f.title == "country")
+    listed = [str(choice["display"]) for choice in country_filter.choices(changelist)]
+    assert listed == ["All", "China (CN)", "United States of America (US)"]  # not all ~250 countries
+    filtered = client.get(url, {"country": "CN"})
+    assert [str(p.country) for p in filtered.context["cl"].result_list] == ["CN"]
+
+
 # --- openrouter ------------------------------------------------------------------------------------------------------
 
 
