@@ -290,7 +290,8 @@ EPOCH_BENCHMARK_MAP = env(
     "EPOCH_BENCHMARK_MAP",
     {
         "GPQA diamond": "gpqa-diamond",
-        "SWE-Bench verified": "swe-bench-verified",
+        # Our SWE-bench Verified scores (shipped and refreshed alike) are the `resolved` rate, not pass@1.
+        "SWE-Bench verified": {"benchmark": "swe-bench-verified", "metric": "resolved"},
         "FrontierMath-2025-02-28-Private": "frontiermath",
         "OTIS Mock AIME 2024-2025": "otis-mock-aime",
         "SimpleQA Verified": "simpleqa-verified",

@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from models_registry.imports import AIModelResource
 from models_registry.models import AIModel, Lab, ModelProposal, SourceRun, TimelineEvent
-from models_registry.services import model_proposals_decide
+from models_registry.services import ACCEPT_PERMISSION, ACCEPT_REFUSED, model_proposals_decide
 
 
 class RegistryAdmin(ImportExportMixin, SimpleHistoryAdmin):
@@ -163,7 +163,7 @@ class ModelProposalAdmin(RegistryAdmin):
         "release_date",
         "model",
     ]
-    list_filter = ["source", "status", "lab", "country"]
+    list_filter = ["source", "status", "lab", country_in_use_filter("country")]
     list_select_related = ["lab", "model"]
     search_fields = ["name", "upstream_id", "organization"]
     date_hierarchy = "created_at"
@@ -177,6 +177,9 @@ class ModelProposalAdmin(RegistryAdmin):
 
     @admin.action(description="Accept: create the selected models", permissions=["change"])
     def accept(self, request, queryset):
+        if not request.user.has_perm(ACCEPT_PERMISSION):  # listed for whoever may decide; says why it refuses
+            self.message_user(request, f"Nothing accepted. {ACCEPT_REFUSED}", messages.ERROR)
+            return
         self._decide(request, queryset, accept=True)
 
     @admin.action(description="Reject: never propose these upstream ids again", permissions=["change"])

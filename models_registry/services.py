@@ -18,6 +18,14 @@ from django_countries import countries
 
 from models_registry.models import AIModel, Lab, ModelProposal, SourceRun, alias_owners
 
+# Accepting a proposal creates an AIModel, so the interfaces that accept (API, admin) require the permission to add
+# one as well as the proposal's change permission: deciding on proposals must not be a way around `add_aimodel`.
+ACCEPT_PERMISSION = "models_registry.add_aimodel"
+ACCEPT_REFUSED = (
+    "Accepting a proposal creates a model, which needs the permission to add AI models "
+    f"({ACCEPT_PERMISSION}) as well as to change model proposals."
+)
+
 _SPACES = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9.]+")
 
@@ -31,6 +39,13 @@ class ProposalCandidate:
     organization: str = ""
     country: str = ""  # a country name or ISO code, as the upstream gives it
     release_date: date | None = None
+    # The upstream's other ids of the same model (Epoch: the other versions of its release group). A proposal
+    # or alias of any of them stands for this candidate too, so a group rejected once stays rejected.
+    other_ids: tuple[str, ...] = ()
+
+    @property
+    def upstream_ids(self) -> list[str]:
+        return [self.upstream_id, *self.other_ids]
 
 
 def _key(text: str) -> str:
@@ -86,8 +101,9 @@ def country_code(text: str) -> str:
 
 def model_proposals_record(*, candidates: Iterable[ProposalCandidate], run: SourceRun) -> list[str]:
     """Add a pending ModelProposal for each candidate whose organisation names a lab and that this source has
-    not proposed before (whatever became of it: a rejected id is never proposed again). Returns one line per
-    proposal added (what `refresh --dry-run` prints). Queries: a constant handful, inside the run's transaction.
+    not proposed before under any of its ids (whatever became of it: a rejected id is never proposed again), nor
+    any model holds as an alias. Returns one line per proposal added (what `refresh --dry-run` prints).
+    Queries: a constant handful, inside the run's transaction.
     """
     first: dict[str, ProposalCandidate] = {}
     for candidate in candidates:
@@ -95,17 +111,16 @@ def model_proposals_record(*, candidates: Iterable[ProposalCandidate], run: Sour
     candidates = list(first.values())
     if not candidates:
         return []
+    every_id = [upstream_id for c in candidates for upstream_id in c.upstream_ids]
     taken = set(
-        ModelProposal.objects.filter(
-            source=run.source, upstream_id__in=[c.upstream_id for c in candidates]
-        ).values_list("upstream_id", flat=True)
+        ModelProposal.objects.filter(source=run.source, upstream_id__in=every_id).values_list("upstream_id", flat=True)
     )
-    held = alias_owners([c.upstream_id for c in candidates])  # an alias of a model already: nothing to propose
+    held = alias_owners(every_id)  # an alias of a model already: nothing to propose
     matcher = LabMatcher()
     labs = dict(Lab.objects.values_list("id", "slug"))
     rows, lines = [], []
     for candidate in sorted(candidates, key=lambda c: c.upstream_id):
-        if candidate.upstream_id in taken or candidate.upstream_id in held:
+        if any(upstream_id in taken or upstream_id in held for upstream_id in candidate.upstream_ids):
             continue
         lab_id = matcher.match(candidate.organization)
         if lab_id is None:
@@ -123,7 +138,8 @@ def model_proposals_record(*, candidates: Iterable[ProposalCandidate], run: Sour
             )
         )
         when = f", released {candidate.release_date}" if candidate.release_date else ""
-        lines.append(f"? propose {candidate.upstream_id} as a model of {labs[lab_id]} ({rows[-1].name}{when})")
+        also = f", with {', '.join(candidate.other_ids)}" if candidate.other_ids else ""
+        lines.append(f"? propose {candidate.upstream_id} as a model of {labs[lab_id]} ({rows[-1].name}{when}{also})")
     for row in rows:
         row._change_reason = f"proposed by the {run.source} refresh"
         row.save()  # a handful a day at most; save() keeps each one's history row

@@ -11,9 +11,10 @@
 - one CSV per benchmark (e.g. `gpqa_diamond.csv`), a row per run keyed by `Model version`.
 
 EPOCH_BENCHMARK_MAP names the Epoch benchmarks we keep and the Benchmark (and metric) each becomes; the others
-are skipped. Scores are stored as percentages (our mapped benchmarks are 0-100), `evaluated_by=epoch-ai`,
-dated the day they are first seen. The layout is described by Epoch's own loader,
-github.com/epoch-research/eci-public src/eci/dataloader.py.
+are skipped. A mapped one that benchmark_metadata.csv does not list (renamed upstream?) or describes unusably is
+refused with the reason, so the run is partial and says which. Scores are stored as percentages (our mapped
+benchmarks are 0-100), `evaluated_by=epoch-ai`, dated the day they are first seen. The layout is described by
+Epoch's own loader, github.com/epoch-research/eci-public src/eci/dataloader.py.
 """
 
 import csv
@@ -31,7 +32,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from benchmarks.sources.configured import ScoreRecord
 from models_registry.validators import METRIC_PATTERN, SLUG_PATTERN
-from pricing.sources.base import Batch, SourceError
+from pricing.sources.base import Batch, RecordError, SourceError
 from pricing.sources.http import http_get
 
 NAME = "epoch"
@@ -114,9 +115,11 @@ def parse(payload: bytes, *, targets: dict[str, Target]) -> EpochBatch:
     """Pure: the zip's bytes in, validated scores, refused rows and the model versions out.
 
     A body that is not a zip, a missing metadata file or column, a mapped benchmark whose file or score column is
-    missing: SourceError (the run fails and nothing is written). A row with a value that is not a number, or
-    outside 0-1 after scaling, is refused with its reason; a row under no model version (a leaderboard agent run
-    over several models) or without a score is skipped.
+    missing: SourceError (the run fails and nothing is written). A mapped benchmark benchmark_metadata.csv does
+    not list, or lists without a file, a column or a positive scale, is refused (under its Epoch name) with the
+    reason, and the others are still read. A row with a value that is not a number, or outside 0-1 after
+    scaling, is refused with its reason; a row under no model version (a leaderboard agent run over several
+    models) or without a score is skipped.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(payload))
@@ -131,11 +134,15 @@ def parse(payload: bytes, *, targets: dict[str, Target]) -> EpochBatch:
                 raise SourceError(f"{NAME}: the zip has no {name}")
             return _read_csv(archive, info, required=required)
 
-        benchmarks = {}
+        benchmarks: dict[str, EpochBenchmark] = {}
+        unusable: dict[str, str] = {}  # Epoch name -> why its metadata row cannot be used
         for row in table(BENCHMARK_METADATA, BENCHMARK_COLUMNS):
-            benchmark = _benchmark(row)
-            if benchmark is not None:
-                benchmarks[benchmark.name] = benchmark
+            if not row["benchmark"]:
+                continue  # a row no map can name
+            try:
+                benchmarks[row["benchmark"]] = _benchmark(row)
+            except RecordError as exc:
+                unusable[row["benchmark"]] = str(exc)
         versions = {}
         for row in table(MODEL_METADATA, MODEL_COLUMNS):
             version = _version(row)
@@ -145,8 +152,9 @@ def parse(payload: bytes, *, targets: dict[str, Target]) -> EpochBatch:
         batch = EpochBatch(versions=versions)
         for name, target in targets.items():
             benchmark = benchmarks.get(name)
-            if benchmark is None:
-                continue  # not (or no longer) published: nothing to refresh, nothing to refuse
+            if benchmark is None:  # refused, not skipped: a renamed benchmark would otherwise go stale unnoticed
+                batch.reject(name, unusable.get(name) or _unlisted(name, target))
+                continue
             rows = table(benchmark.source_file, (VERSION_COLUMN, benchmark.score_column))
             for row in rows:
                 _score(batch, row, benchmark=benchmark, target=target)
@@ -175,14 +183,26 @@ def _read_csv(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, required: tupl
         raise SourceError(f"{NAME}: {info.filename} cannot be read ({exc})") from None
 
 
-def _benchmark(row: dict[str, str]) -> EpochBenchmark | None:
+def _benchmark(row: dict[str, str]) -> EpochBenchmark:
+    """One benchmark_metadata.csv row; RecordError says what makes it unusable. An empty scale means 1."""
+    name = row["benchmark"]
+    for column in ("source_file", "score_column"):
+        if not row[column]:
+            raise RecordError(f"{name}: its {column} in {BENCHMARK_METADATA} is empty")
     try:
         scale = float(row["scale"] or "1")
     except ValueError:
-        return None  # unusable metadata row: the benchmark counts as unpublished
-    if not row["benchmark"] or not row["source_file"] or not row["score_column"] or not math.isfinite(scale):
-        return None
-    return EpochBenchmark(row["benchmark"], _basename(row["source_file"]), row["score_column"], scale)
+        scale = math.nan
+    if not math.isfinite(scale) or scale <= 0:
+        raise RecordError(f"{name}: its scale in {BENCHMARK_METADATA}, {row['scale']!r}, is not a positive number")
+    return EpochBenchmark(name, _basename(row["source_file"]), row["score_column"], scale)
+
+
+def _unlisted(name: str, target: Target) -> str:
+    return (
+        f"{name}: mapped to {target.benchmark}, but {BENCHMARK_METADATA} does not list it "
+        "(renamed or withdrawn upstream? correct EPOCH_BENCHMARK_MAP)"
+    )
 
 
 def _version(row: dict[str, str]) -> EpochVersion | None:

@@ -21,7 +21,7 @@ from models_registry.api.serializers import (
     TimelineEventSerializer,
 )
 from models_registry.api.viewsets import ApiModelViewSet, ApiReadOnlyViewSet
-from models_registry.services import model_proposal_accept, model_proposal_reject
+from models_registry.services import ACCEPT_PERMISSION, ACCEPT_REFUSED, model_proposal_accept, model_proposal_reject
 
 
 class LabViewSet(ApiModelViewSet):
@@ -91,6 +91,15 @@ class CanDecideProposals(permissions.DjangoModelPermissionsOrAnonReadOnly):
     perms_map = {**permissions.DjangoModelPermissions.perms_map, "POST": ["%(app_label)s.change_%(model_name)s"]}
 
 
+class CanCreateModels(permissions.BasePermission):
+    """Accepting creates an AIModel: it needs `add_aimodel` too, as creating one through `models/` would."""
+
+    message = ACCEPT_REFUSED
+
+    def has_permission(self, request, view) -> bool:
+        return request.user.has_perm(ACCEPT_PERMISSION)
+
+
 class ModelProposalViewSet(ApiReadOnlyViewSet):
     """Models an upstream knows and the registry does not. `POST .../{id}/accept/` creates the model (the upstream
     id becomes its alias); `POST .../{id}/reject/` keeps that id from being proposed again."""
@@ -105,7 +114,7 @@ class ModelProposalViewSet(ApiReadOnlyViewSet):
         return selectors.modelproposal_list()
 
     @extend_schema(request=None, responses=ModelProposalSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[CanDecideProposals, CanCreateModels])
     def accept(self, request, pk=None):
         """Create the proposed model (slug from the name, the proposal's lab and release date)."""
         return self._decide(model_proposal_accept)

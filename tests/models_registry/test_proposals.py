@@ -80,6 +80,21 @@ def test_recording_proposes_only_new_ids_with_a_known_lab(labs):
     assert proposal.history.latest().history_change_reason == "proposed by the epoch refresh"
 
 
+def test_a_candidate_is_not_proposed_when_another_of_its_ids_was_proposed_or_is_an_alias(labs):
+    """A candidate stands for all its ids (Epoch: every version of one release group)."""
+    run = SourceRun.objects.create(source="epoch", started_at=datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC))
+    ModelProposalFactory(source="epoch", upstream_id="glm-7_high", lab=labs["zhipu"], status="rejected")
+    AIModelFactory(slug="kimi-k5", lab=labs["moonshot"], aliases=["kimi-k5_high"])
+    candidates = [
+        ProposalCandidate("fireworks/glm-7", "GLM-7", "Z.ai (Zhipu AI)", other_ids=("glm-7_high",)),  # rejected
+        ProposalCandidate("fireworks/kimi-k5", "Kimi K5", "Moonshot", other_ids=("kimi-k5_high",)),  # a model's
+        ProposalCandidate("glm-8", "GLM-8", "Z.ai (Zhipu AI)", other_ids=("glm-8_low",)),
+    ]
+    lines = model_proposals_record(candidates=candidates, run=run)
+    assert lines == ["? propose glm-8 as a model of zhipu (GLM-8, with glm-8_low)"]
+    assert set(ModelProposal.objects.values_list("upstream_id", flat=True)) == {"glm-7_high", "glm-8"}
+
+
 def test_accepting_creates_the_model_with_the_alias_and_records_who_in_the_history(labs):
     proposal = ModelProposalFactory(upstream_id="glm-6", name="GLM-6", lab=labs["zhipu"])
     AIModelFactory(slug="glm-6")  # another lab's model has the slug: the new model gets the next free one
@@ -148,16 +163,27 @@ def test_the_proposal_list_runs_a_fixed_number_of_queries(api_client, labs, djan
     assert response.json()["count"] == 7
 
 
-def test_accepting_through_the_api_needs_the_change_permission_and_records_the_user(labs):
+def test_accepting_through_the_api_needs_the_change_and_add_model_permissions_and_records_the_user(labs):
     proposal = ModelProposalFactory(upstream_id="kimi-k4_high", name="Kimi K4", lab=labs["moonshot"])
     url = reverse("modelproposal-accept", args=[proposal.pk])
     assert token_client(None).post(url).status_code == 401
     assert token_client(make_user("plain")).post(url).status_code == 403
     adder = make_user("adder", perms=model_permissions(ModelProposal, "add", "view"))
     assert token_client(adder).post(url).status_code == 403
+    # Deciding on proposals is not enough: accepting creates an AIModel.
+    decider = make_user("decider", perms=model_permissions(ModelProposal, "change"))
+    refused = token_client(decider).post(url)
+    assert refused.status_code == 403
+    assert "models_registry.add_aimodel" in refused.json()["detail"]
+    model_maker = make_user("model-maker", perms=model_permissions(AIModel, "add"))
+    assert token_client(model_maker).post(url).status_code == 403
     assert not AIModel.objects.exists()
+    proposal.refresh_from_db()
+    assert proposal.status == "pending"
 
-    editor = make_user("editor", perms=model_permissions(ModelProposal, "change"))
+    editor = make_user(
+        "editor", perms=[*model_permissions(ModelProposal, "change"), *model_permissions(AIModel, "add")]
+    )
     response = token_client(editor).post(url)
     assert response.status_code == 200, response.content
     assert (response.json()["status"], response.json()["model"]) == ("accepted", "kimi-k4")
@@ -215,6 +241,43 @@ def test_the_admin_bulk_actions_accept_and_reject_and_say_what_they_refused(clie
     listing = client.get(url, {"status__exact": "pending", "lab__id__exact": labs["zhipu"].pk})
     assert listing.status_code == 200 and list(listing.context["cl"].result_list) == []
     assert client.get(url, {"country": "US", "source": "epoch"}).status_code == 200
+
+
+def test_the_admin_accept_action_needs_the_add_model_permission_too(client, labs):
+    proposal = ModelProposalFactory(lab=labs["zhipu"], name="GLM-9")
+    url = reverse("admin:models_registry_modelproposal_changelist")
+    decider = make_user("decider", staff=True, perms=model_permissions(ModelProposal, "view", "change"))
+    client.force_login(decider)
+    response = client.post(url, {"action": "accept", "_selected_action": [proposal.pk]}, follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("Nothing accepted. Accepting a proposal creates a model")
+    assert "(models_registry.add_aimodel)" in message
+    proposal.refresh_from_db()
+    assert proposal.status == "pending" and not AIModel.objects.exists()
+    client.post(url, {"action": "reject", "_selected_action": [proposal.pk]})  # rejecting creates nothing: allowed
+    proposal.refresh_from_db()
+    assert proposal.status == "rejected"
+
+    other = ModelProposalFactory(lab=labs["zhipu"], name="GLM-10")
+    decider.user_permissions.add(*model_permissions(AIModel, "add"))
+    response = client.post(url, {"action": "accept", "_selected_action": [other.pk]}, follow=True)
+    assert "Accepted 1 proposal(s)." in response.content.decode()
+    assert AIModel.objects.get().name == "GLM-10"
+
+
+def test_the_admin_country_filter_lists_only_the_countries_proposals_use(client, labs):
+    ModelProposalFactory(lab=labs["zhipu"], country="CN")
+    ModelProposalFactory(lab=labs["google"], country="US")
+    ModelProposalFactory(lab=labs["moonshot"], country="")
+    client.force_login(User.objects.create_superuser("root", "root@example.com", "pw-for-tests-only"))
+    url = reverse("admin:models_registry_modelproposal_changelist")
+    response = client.get(url)
+    changelist = response.context["cl"]
+    country_filter = next(f for f in changelist.filter_specs if f.title == "country")
+    listed = [str(choice["display"]) for choice in country_filter.choices(changelist)]
+    assert listed == ["All", "China (CN)", "United States of America (US)"]  # not all ~250 countries
+    filtered = client.get(url, {"country": "CN"})
+    assert [str(p.country) for p in filtered.context["cl"].result_list] == ["CN"]
 
 
 # --- openrouter ------------------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Every write operation is found in the OpenAPI schema (and the schema is checked against the URLconf, so a new
 endpoint cannot slip past), then tried under every role. Only a user holding the matching model permission
-(`add_`, `change_`, `delete_`) or a superuser may write; every refused request leaves the database as it was.
+(`add_`, `change_`, `delete_`; accepting a model proposal also needs `add_aimodel`, as it creates one) or a
+superuser may write; every refused request leaves the database as it was.
 """
 
 import re
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
@@ -47,6 +48,14 @@ class Operation:
     @property
     def permission(self) -> str:
         return "change" if self.is_decision else PERMISSION_ACTION[self.method]
+
+    def also_needed(self) -> list[Permission]:
+        """Permissions beyond the model's own: accepting a proposal creates an AIModel, so it needs `add_aimodel`."""
+        if self.path.endswith("/accept/"):
+            from models_registry.models import AIModel
+
+            return model_permissions(AIModel, "add")
+        return []
 
     @property
     def view(self) -> type[APIView]:
@@ -139,12 +148,14 @@ def client_for(role: str, op: Operation) -> APIClient:
         return client
     users: dict[str, Callable[[], User]] = {
         "inactive-user-with-the-permission": lambda: make_user(
-            "inactive", perms=model_permissions(model, action), active=False
+            "inactive", perms=[*model_permissions(model, action), *op.also_needed()], active=False
         ),
         "authenticated-without-permission": lambda: make_user("plain"),
         "staff-without-permission": lambda: make_user("staff", staff=True),
         "every-other-permission-of-the-model": lambda: make_user("others", perms=model_permissions(model, *others)),
-        "the-model-permission": lambda: make_user("permitted", perms=model_permissions(model, action)),
+        "the-model-permission": lambda: make_user(
+            "permitted", perms=[*model_permissions(model, action), *op.also_needed()]
+        ),
         "superuser": lambda: make_user("super", superuser=True),
     }
     return token_client(users[role]())
