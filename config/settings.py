@@ -239,6 +239,7 @@ REST_FRAMEWORK = {
     ],
     # drf-spectacular's AutoSchema plus error bodies, `?format=csv` and throttling headers on every operation.
     "DEFAULT_SCHEMA_CLASS": "models_registry.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "models_registry.api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
