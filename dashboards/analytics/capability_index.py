@@ -31,7 +31,8 @@ OBSERVATION_COLUMNS = ["model", "benchmark", "value", "scale_min", "scale_max", 
 
 @dataclass(frozen=True)
 class Observations:
-    """The fit's input: performance `y` in [0.001, 0.999] of model `model_idx[i]` on benchmark `bench_idx[i]`."""
+    """The fit's input: performance `y` in [0.001, 0.999] of model `model_idx[i]` on benchmark `bench_idx[i]`,
+    sorted by model, then benchmark (whatever order the scores came in)."""
 
     models: np.ndarray  # model slugs, sorted
     benchmarks: np.ndarray  # benchmark slugs, sorted
@@ -90,9 +91,14 @@ def observations(scores: pd.DataFrame, *, min_benchmarks: int = DEFAULT_MIN_BENC
         return None
     models, model_idx = np.unique(df["model"].to_numpy(dtype=str), return_inverse=True)
     benchmarks, bench_idx = np.unique(df["benchmark"].to_numpy(dtype=str), return_inverse=True)
+    # Canonical order, by model slug then benchmark slug: the fit's sums and the bootstrap's resampling go by
+    # position, so rows in database-id order would make the seeded results differ between two databases holding
+    # the same scores.
+    order = np.lexsort((bench_idx, model_idx))
+    model_idx, bench_idx, y = model_idx[order], bench_idx[order], df["y"].to_numpy(dtype=float)[order]
     counts = np.bincount(bench_idx, minlength=len(benchmarks))
     reference = int(np.flatnonzero(counts == counts.max())[0])  # most models; ties: first slug (sorted)
-    return Observations(models, benchmarks, model_idx, bench_idx, df["y"].to_numpy(dtype=float), reference)
+    return Observations(models, benchmarks, model_idx, bench_idx, y, reference)
 
 
 class _Problem:

@@ -162,6 +162,19 @@ def test_bootstrap_intervals_hold_the_central_index_and_skip_the_anchors():
     assert again["ci_low"].equals(rows["ci_low"])  # seeded: the same intervals every time
 
 
+def test_the_order_the_scores_arrive_in_changes_nothing():
+    """Rows come in database-id order, which differs between two databases holding the same scores: the fit, the
+    ladder and the seeded intervals are the same whatever the order."""
+    obs, _ = synthetic_world(5, models=40)
+    anchors = {"m000": 100.0, "m039": 150.0}
+    result = capability_index(obs, anchors=anchors, bootstrap=20)
+    for seed in (1, 2):
+        shuffled = capability_index(obs.sample(frac=1, random_state=seed), anchors=anchors, bootstrap=20)
+        pd.testing.assert_frame_equal(shuffled.models, result.models, check_exact=True)
+        pd.testing.assert_frame_equal(shuffled.benchmarks, result.benchmarks, check_exact=True)
+        assert shuffled.figures == result.figures
+
+
 def frontier(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
     """Steps out of (model, country, release date, value) rows."""
     used = pd.DataFrame(rows, columns=["model", "country", "release_date", "value"])
