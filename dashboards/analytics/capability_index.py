@@ -152,12 +152,6 @@ class _Problem:
         shape = (self.obs.size + 1, self.size)
         return sparse.csr_matrix((data, (self._rows, self._cols)), shape=shape)
 
-    def start(self) -> np.ndarray:
-        rng = np.random.default_rng(START_SEED)
-        c = rng.normal(0, 0.1, self.m)
-        d = rng.normal(0, 0.1, self.b)
-        return np.concatenate([c, d, np.ones(self.size - self.m - self.b)])
-
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         low = np.full(self.size, -BOUND)
         high = np.full(self.size, BOUND)
@@ -171,11 +165,37 @@ class _Problem:
         return result.x
 
 
+def start(obs: Observations) -> np.ndarray:
+    """The seeded start, theta = [C, D, alpha of every non-reference benchmark]: C (models in slug order), then D
+    (benchmarks in slug order) from `default_rng(42).normal(0, 0.1)`, every alpha 1."""
+    rng = np.random.default_rng(START_SEED)
+    c = rng.normal(0, 0.1, len(obs.models))
+    d = rng.normal(0, 0.1, len(obs.benchmarks))
+    return np.concatenate([c, d, np.ones(len(obs.benchmarks) - 1)])
+
+
 def fit(obs: Observations, *, ridge: float = DEFAULT_RIDGE) -> Fit:
     """The central fit: least squares from the seeded start, then C and D shifted so that D_ref is 0."""
     problem = _Problem(obs, ridge)
-    theta = problem.solve(problem.start())
+    theta = problem.solve(start(obs))
     return _shifted(problem, theta)
+
+
+def resample(obs: Observations, rng: np.random.Generator) -> Observations:
+    """One bootstrap sample: every model's own observations drawn with replacement, as many as it has."""
+    order = np.argsort(obs.model_idx, kind="stable")  # a no-op in canonical order; any other order works too
+    counts = np.bincount(obs.model_idx, minlength=len(obs.models))
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    picks = order[np.repeat(first, counts) + rng.integers(0, np.repeat(counts, counts))]
+    return Observations(
+        obs.models, obs.benchmarks, obs.model_idx[picks], obs.bench_idx[picks], obs.y[picks], obs.reference
+    )
+
+
+def refit(fitted: Fit, sample: Observations, *, ridge: float = DEFAULT_RIDGE) -> Fit:
+    """A bootstrap draw: the fit of `sample` (a resample of `fitted.obs`) warm-started from the central fit."""
+    problem = _Problem(sample, ridge)
+    return _shifted(problem, problem.solve(fitted.theta))
 
 
 def _shifted(problem: _Problem, theta: np.ndarray) -> Fit:
@@ -212,19 +232,9 @@ def bootstrap_intervals(
     """
     obs = fitted.obs
     rng = np.random.default_rng(BOOTSTRAP_SEED)
-    order = np.argsort(obs.model_idx, kind="stable")
-    counts = np.bincount(obs.model_idx, minlength=len(obs.models))
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    owner_start = np.repeat(starts, counts)
-    owner_count = np.repeat(counts, counts)
     indexes = np.empty((draws, len(obs.models)))
     for k in range(draws):
-        picks = order[owner_start + rng.integers(0, owner_count)]
-        sample = Observations(
-            obs.models, obs.benchmarks, obs.model_idx[picks], obs.bench_idx[picks], obs.y[picks], obs.reference
-        )
-        problem = _Problem(sample, ridge)
-        drawn = _shifted(problem, problem.solve(fitted.theta))
+        drawn = refit(fitted, resample(obs, rng), ridge=ridge)
         scale = anchored_scale(drawn, anchors)
         indexes[k] = scale.offset + scale.slope * drawn.capability
     low, high = np.percentile(indexes, CI_PERCENTILES, axis=0)
