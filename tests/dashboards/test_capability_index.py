@@ -6,7 +6,17 @@ import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
-from dashboards.analytics.capability_index import capability_index, observations
+from dashboards.analytics.capability_index import (
+    _Problem,
+    anchored_scale,
+    bootstrap_intervals,
+    capability_index,
+    fit,
+    observations,
+    refit,
+    resample,
+    start,
+)
 from dashboards.analytics.frontier import frontier_steps
 from dashboards.analytics.gap import gap_at, lead_summary
 from dashboards.analytics.lags import catch_up_lags
@@ -144,9 +154,74 @@ def test_models_with_too_few_benchmarks_then_benchmarks_with_one_model_are_left_
     assert capability_index(obs, min_benchmarks=4) is None
 
 
+def test_benchmarks_are_counted_after_the_models_with_too_few_are_left_out():
+    # y has 3 benchmarks (< 4) and goes first; then b5 has one model left (m1) and goes too. Counted the other way
+    # round, b5 would still have 2 models (m1, y) and stay.
+    rows = [(m, f"b{b}", 50) for m in ("m1", "m2", "m3") for b in (1, 2, 3, 4)]
+    rows += [("m1", "b5", 50), ("y", "b1", 50), ("y", "b2", 50), ("y", "b5", 50)]
+    fitted = observations(observation_frame(rows), min_benchmarks=4)
+    assert list(fitted.models) == ["m1", "m2", "m3"]
+    assert list(fitted.benchmarks) == ["b1", "b2", "b3", "b4"]
+
+
 def test_scores_at_the_ends_of_the_scale_are_clipped():
     obs = observation_frame([("a", "b1", 0), ("a", "b2", 100), ("b", "b1", 100), ("b", "b2", 0)])
     assert sorted(observations(obs, min_benchmarks=2).y) == [0.001, 0.001, 0.999, 0.999]
+
+
+def test_the_fit_starts_from_seeded_capabilities_and_difficulties_and_slopes_of_one():
+    obs = observations(tiny_world(), min_benchmarks=2)  # 3 models, 2 benchmarks: b1 is the reference
+    rng = np.random.default_rng(42)
+    c, d = rng.normal(0, 0.1, 3), rng.normal(0, 0.1, 2)
+    assert start(obs).tolist() == [*c, *d, 1.0]  # C, D, then b2's alpha
+
+
+@pytest.mark.parametrize("ridge", [0.0, 0.1])
+def test_the_analytic_jacobian_matches_central_differences(ridge):
+    obs = observations(synthetic_world(6, models=12, benchmarks=10)[0])
+    problem = _Problem(obs, ridge)
+    rng = np.random.default_rng(7)
+    free_alphas = len(obs.benchmarks) - 1
+    theta = np.concatenate([rng.normal(0, 1, problem.size - free_alphas), rng.uniform(0.5, 2.0, free_alphas)])
+    h = 1e-6
+    steps = np.eye(problem.size) * h
+    numeric = np.column_stack(
+        [(problem.residuals(theta + step) - problem.residuals(theta - step)) / (2 * h) for step in steps]
+    )
+    np.testing.assert_allclose(problem.jacobian(theta).toarray(), numeric, rtol=0, atol=1e-8)
+
+
+def test_a_bootstrap_sample_draws_each_models_own_observations_and_keeps_their_count():
+    obs = observations(synthetic_world(5, models=40)[0])
+    own = {(m, b, y) for m, b, y in zip(obs.model_idx, obs.bench_idx, obs.y, strict=True)}
+    counts = np.bincount(obs.model_idx)
+    rng = np.random.default_rng(0)
+    repeated = False
+    for _ in range(5):
+        sample = resample(obs, rng)
+        assert np.bincount(sample.model_idx, minlength=len(obs.models)).tolist() == counts.tolist()
+        drawn = list(zip(sample.model_idx, sample.bench_idx, sample.y, strict=True))
+        assert set(drawn) <= own  # each row one of its model's own observations
+        repeated |= len(set(drawn)) < len(drawn)
+    assert repeated  # with replacement
+
+
+def test_bootstrap_intervals_are_the_5th_and_95th_percentiles_of_seeded_anchored_refits():
+    obs = observations(synthetic_world(5, models=40)[0])
+    fitted = fit(obs)
+    anchors = {"m000": 100.0, "m039": 150.0}
+    rng = np.random.default_rng(12345)
+    indexes = []
+    for _ in range(5):  # each draw: a resample, refitted from the central fit, anchored on its own
+        drawn = refit(fitted, resample(obs, rng))
+        scale = anchored_scale(drawn, anchors)
+        indexes.append(scale.offset + scale.slope * drawn.capability)
+    expected_low, expected_high = np.percentile(indexes, [5, 95], axis=0)
+    low, high = bootstrap_intervals(fitted, anchors, draws=5)
+    others = ~np.isin(obs.models, list(anchors))
+    assert np.isnan(low[~others]).all() and np.isnan(high[~others]).all()
+    assert low[others].tolist() == expected_low[others].tolist()
+    assert high[others].tolist() == expected_high[others].tolist()
 
 
 def test_bootstrap_intervals_hold_the_central_index_and_skip_the_anchors():
@@ -160,6 +235,19 @@ def test_bootstrap_intervals_hold_the_central_index_and_skip_the_anchors():
     assert (others["ci_high"] - others["ci_low"]).median() > 0
     again = capability_index(obs, anchors={"m000": 100.0, "m039": 150.0}, bootstrap=30).models.set_index("model")
     assert again["ci_low"].equals(rows["ci_low"])  # seeded: the same intervals every time
+
+
+def test_the_order_the_scores_arrive_in_changes_nothing():
+    """Rows come in database-id order, which differs between two databases holding the same scores: the fit, the
+    ladder and the seeded intervals are the same whatever the order."""
+    obs, _ = synthetic_world(5, models=40)
+    anchors = {"m000": 100.0, "m039": 150.0}
+    result = capability_index(obs, anchors=anchors, bootstrap=20)
+    for seed in (1, 2):
+        shuffled = capability_index(obs.sample(frac=1, random_state=seed), anchors=anchors, bootstrap=20)
+        pd.testing.assert_frame_equal(shuffled.models, result.models, check_exact=True)
+        pd.testing.assert_frame_equal(shuffled.benchmarks, result.benchmarks, check_exact=True)
+        assert shuffled.figures == result.figures
 
 
 def frontier(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
