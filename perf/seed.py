@@ -88,8 +88,11 @@ def seed(scale: Scale, *, seed_value: int = 7, progress: bool = True) -> dict[st
     lab_country = [COUNTRIES[i % len(COUNTRIES)] for i in range(scale.labs)]
     load(
         "models_registry_lab",
-        "id slug name country headquarters_city website source_url source_note created_at updated_at",
-        ((i + 1, f"lab-{i}", f"Lab {i}", lab_country[i], "", "", "", "synthetic", *stamps) for i in range(scale.labs)),
+        "id slug name country headquarters_city website aliases source_url source_note created_at updated_at",
+        (
+            (i + 1, f"lab-{i}", f"Lab {i}", lab_country[i], "", "", "[]", "", "synthetic", *stamps)
+            for i in range(scale.labs)
+        ),
         scale.labs,
     )
     providers = [(i + 1, f"api-{i}", lab_country[i], i + 1) for i in range(scale.labs)]
