@@ -12,8 +12,9 @@ def warm_analytics_cache() -> int:
 
 
 @shared_task(ignore_result=True)
-def warm_index_intervals() -> None:
-    """Compute /index/'s capability index with its bootstrap intervals (queued by warm_analytics_cache)."""
+def warm_index_intervals() -> bool:
+    """Compute /index/'s capability index with its bootstrap intervals (queued by warm_analytics_cache), one run
+    at a time."""
     from dashboards.warming import warm_index_intervals as warm
 
-    warm()
+    return warm()

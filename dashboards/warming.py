@@ -17,9 +17,10 @@ from django.core.cache import cache
 from django.http import QueryDict
 from django.utils.http import urlencode
 
+from config.celery import single_flight
 from dashboards.queries import analytics_report, newest_data_dates_cached
 from dashboards.selectors import default_benchmark_slug
-from models_registry.cache_version import REGISTRY
+from models_registry.cache_version import REGISTRY, data_version
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +49,12 @@ def default_queries() -> list[tuple[str, dict[str, str]]]:
     ]
 
 
-# /index/ shows 90% intervals: 100 bootstrap refits, seconds of work. A task of its own, queued after the default
-# queries and coalesced like them, so that the worker is never busy for long with one task.
+# /index/ shows 90% intervals: 100 bootstrap refits, seconds of work on the reference data and minutes at the
+# harness's scale. A task of its own, queued after the default queries and coalesced like them, and never two at
+# once, so the worker's other process stays free for the default warms.
 INTERVALS_QUERY = ("capability-index", {"ci": "true"})
 INTERVALS_PENDING_KEY = "analytics:warm-intervals-pending"
+INTERVALS_LOCK = "analytics-warm-intervals"
 
 
 def warm_default_queries() -> int:
@@ -67,11 +70,20 @@ def warm_default_queries() -> int:
     return len(queries)
 
 
-def warm_index_intervals() -> None:
-    """Compute (or find cached) /index/'s capability index with its bootstrap intervals."""
+def warm_index_intervals() -> bool:
+    """Compute (or find cached) /index/'s capability index with its bootstrap intervals; False when another run
+    is under way. That one queues the next run when it ends if the data changed meanwhile, so each change is
+    warmed once, one run at a time (two at once kept both worker processes from the default warms for minutes)."""
     cache.delete(INTERVALS_PENDING_KEY)
-    endpoint, params = INTERVALS_QUERY
-    analytics_report(endpoint, QueryDict(urlencode(params)))
+    with single_flight(INTERVALS_LOCK, timeout=PENDING_SECONDS) as running_here:
+        if not running_here:
+            return False
+        version = data_version()
+        endpoint, params = INTERVALS_QUERY
+        analytics_report(endpoint, QueryDict(urlencode(params)))
+    if data_version() != version:
+        _queue_once(INTERVALS_PENDING_KEY, "warm_index_intervals")
+    return True
 
 
 def _queue_once(pending_key: str, task_name: str) -> None:

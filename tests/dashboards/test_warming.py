@@ -8,7 +8,17 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from dashboards.warming import INTERVALS_PENDING_KEY, PENDING_KEY, default_queries, warm_default_queries
+from config.celery import single_flight
+from dashboards import warming
+from dashboards.queries import newest_data_dates_cached
+from dashboards.warming import (
+    INTERVALS_LOCK,
+    INTERVALS_PENDING_KEY,
+    PENDING_KEY,
+    default_queries,
+    warm_default_queries,
+    warm_index_intervals,
+)
 from models_registry.cache_version import data_version
 from pricing.models import PricePoint
 
@@ -50,6 +60,57 @@ def test_the_index_intervals_are_warmed_by_a_task_of_their_own(reference_data, c
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/index/").status_code == 200
     assert not [q for q in captured.captured_queries if "benchmarkscore" in q["sql"]]  # no fit computed
+
+
+def index_page_fits(client) -> bool:
+    """Whether /index/ had to fit the index (read scores) rather than find its intervals in the cache (the footer's
+    newest dates, which read scores too, are cached first)."""
+    newest_data_dates_cached()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/index/").status_code == 200
+    return any("benchmarkscore" in q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("elsewhere", [True, False])
+def test_the_index_intervals_are_warmed_one_run_at_a_time(reference_data, client, elsewhere):
+    cache.clear()
+    with single_flight(INTERVALS_LOCK, timeout=60) as held:  # with `elsewhere`, a run under way on another process
+        if not elsewhere:
+            cache.delete(f"lock:{INTERVALS_LOCK}")
+        assert held and warm_index_intervals() is not elsewhere
+    assert index_page_fits(client) is elsewhere  # beside a run under way it computed nothing
+
+
+@pytest.mark.django_db
+def test_a_change_during_an_intervals_run_queues_the_next_run(
+    reference_data, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The run that holds the lock warms the version it started on; a change meanwhile (whose own warm would find
+    the lock taken) is warmed by a run it queues when it ends."""
+    from config.celery import app
+
+    real_report = warming.analytics_report
+    versions = []
+
+    def report_while_data_changes(endpoint, query):
+        if not versions:  # the first run: the data changes while it fits
+            point = PricePoint.objects.order_by("pk").first()
+            with django_capture_on_commit_callbacks(execute=True):  # the version moves on commit
+                point.note = "changed during the run"
+                point.save()
+        versions.append(data_version())
+        return real_report(endpoint, query)
+
+    monkeypatch.setattr(warming, "analytics_report", report_while_data_changes)
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, True  # the queued run runs at once
+    try:
+        cache.clear()
+        assert warm_index_intervals() is True
+    finally:
+        app.conf.task_always_eager = eager
+    assert len(versions) == 2 and versions[-1] == data_version()  # a second run, on the new version
+    assert not index_page_fits(client)
 
 
 @pytest.mark.django_db
