@@ -198,6 +198,9 @@ def web_phases(phases, plan: Plan, env, worker, memory: list, *, browser: bool) 
             from perf import load
 
             if load.wrk_available():
+                if worker is not None:  # the index intervals' warm takes minutes of a core at full scale
+                    say("load: waiting for the worker to finish its warms, so wrk has the machine to itself")
+                    wait_idle(worker, timeout=LOAD_IDLE_TIMEOUT, queued=True)
                 say(f"load: wrk for {plan.load_seconds} s on the API list, then on the baseline view")
                 figures += load.measure(base, seconds=plan.load_seconds)
             else:
@@ -271,6 +274,9 @@ def probe_phases(phases, plan: Plan, worker, memory: list, upstream) -> list:
     return figures
 
 
+LOAD_IDLE_TIMEOUT = 900  # seconds the load phase waits for an idle worker
+
+
 def wait_warmed(worker, timeout: float = 120) -> None:
     """Until the warm queued by a data change has started (its pending flag cleared) and the worker is idle."""
     from django.core.cache import cache
@@ -285,14 +291,18 @@ def wait_warmed(worker, timeout: float = 120) -> None:
     wait_idle(worker, timeout=timeout)
 
 
-def wait_idle(worker, timeout: float = 120) -> None:
-    """Until the worker runs no task (a queued cache warm, for one)."""
+def wait_idle(worker, timeout: float = 120, *, queued: bool = False) -> None:
+    """Until the worker runs no task (a queued cache warm, for one); with `queued`, nor holds one it has taken (the
+    index intervals' warm, queued with a countdown after the default warm)."""
     from config.celery import app
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        active = app.control.inspect(destination=[worker.node], timeout=1).active() or {}
-        if not any(active.values()):
+        inspect = app.control.inspect(destination=[worker.node], timeout=1)
+        held = [inspect.active() or {}]
+        if queued:
+            held += [inspect.reserved() or {}, inspect.scheduled() or {}]
+        if not any(tasks for answer in held for tasks in answer.values()):
             return
         time.sleep(0.5)
 
