@@ -84,10 +84,15 @@ def _summary_models(summary: dict | None) -> set[str]:
     return {row[k] for row in (summary or {}).get("rows", []) for k in keys if row[k]}
 
 
+def _benchmark_names() -> dict[str, str]:
+    """Slug -> name of every benchmark, the capability index included."""
+    return {**benchmark_names(), CAPABILITY_INDEX_SLUG: "Capability index"}
+
+
 def _cards(summary: dict | None) -> list[dict]:
     if not summary or not summary["rows"]:
         return []
-    names = {**benchmark_names(), CAPABILITY_INDEX_SLUG: "Capability index"}
+    names = _benchmark_names()
     return summary_cards(summary, model_names=model_names(_summary_models(summary)), benchmark_names=names)
 
 
@@ -137,6 +142,7 @@ def gap_detail(request: HttpRequest, benchmark: str) -> HttpResponse:
         "nav": "overview",
         "form": _form(request, benchmark),
         "benchmark": benchmark,
+        "benchmark_name": _benchmark_names().get(benchmark, benchmark),
         "gap": gap,
         "reverse_gap": reverse_gap,
         "gap_url": gap_url,

@@ -28,6 +28,7 @@ def test_overview_shows_the_seed_story_headline(client, reference_data):
 
 def test_gap_page_lists_catch_up_lags(client, reference_data):
     response = client.get(reverse("gap-detail", args=["gpqa-diamond"]), SEED_STORY)
+    assert "<h1>Capability gap on GPQA Diamond</h1>" in response.content.decode()  # the benchmark's name
     lags = {lag["a_model"]: lag for lag in response.context["gap"]["lags"]}
     assert lags["claude-3.5-sonnet-20241022"]["lag_days"] == 90
     assert "claude-3.5-sonnet-20241022" in response.content.decode()
