@@ -14,7 +14,8 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from benchmarks.probes.selectors import probe_summary
-from models_registry.api.viewsets import CsvForListsOnlyMixin, query_name_errors
+from models_registry.api.serializing import StrictQueryParams
+from models_registry.api.viewsets import CsvForListsOnlyMixin
 from models_registry.models import AIModel
 from pricing.models import Offering, Provider
 
@@ -28,7 +29,7 @@ class RoundedFloatField(serializers.FloatField):
         return round(float(value), self.decimals)
 
 
-class ProbeSummaryQuerySerializer(serializers.Serializer):
+class ProbeSummaryQuerySerializer(StrictQueryParams):
     provider = serializers.CharField(required=False, help_text="Provider slug, e.g. deepseek.")
     model = serializers.CharField(required=False, help_text="Model slug, e.g. deepseek-r1.")
     offering = serializers.IntegerField(required=False, min_value=1, help_text="Offering id.")
@@ -140,9 +141,6 @@ class ProbeSummaryView(CsvForListsOnlyMixin, APIView):
         params = request.query_params.copy()
         params.pop(api_settings.URL_FORMAT_OVERRIDE, None)  # ?format=json: DRF's content negotiation, done
         query = ProbeSummaryQuerySerializer(data=params)
-        unknown = query_name_errors(params, query.fields)  # a typo is a 400, as on every list
-        if unknown:
-            raise serializers.ValidationError(unknown)
         query.is_valid(raise_exception=True)
         params = {name: query.validated_data.get(name) for name in ("provider", "model", "offering")}
         cache_key = "probe-summary:" + ":".join(str(params[name]) for name in sorted(params))

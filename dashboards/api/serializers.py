@@ -4,7 +4,6 @@ OpenAPI schema: responses are built as plain dicts by dashboards.reports)."""
 import math
 from datetime import UTC, date, datetime
 
-from django.http import QueryDict
 from django_countries import countries as country_list
 from rest_framework import serializers
 
@@ -19,7 +18,7 @@ from dashboards.analytics.index_scores import INDEX_METRIC
 from dashboards.analytics.prices import PROVIDERS
 from dashboards.reports import INDEX
 from dashboards.selectors import benchmark_metric_counts, default_metric
-from models_registry.api.viewsets import query_name_errors
+from models_registry.api.serializing import StrictQueryParams
 from models_registry.models import AIModel
 from models_registry.validators import EARLIEST_DATE, date_window_error
 
@@ -44,7 +43,7 @@ class CountryField(serializers.CharField):
         return country_code(super().to_internal_value(data))
 
 
-class QueryParams(serializers.Serializer):
+class QueryParams(StrictQueryParams):
     """Base of every analytics query. The declared fields are the parameters it takes: any other name, or one given
     twice, is a 400 (as on the lists), so `?bb=FR` or `&b=FR&b=CN` never quietly answer something else.
 
@@ -52,13 +51,6 @@ class QueryParams(serializers.Serializer):
     spellings of one query share one answer); `resolve()` then adds what only the database can say (the
     benchmark's row, its default metric, its scale) and runs inside the cached computation, so a cached answer
     reads nothing."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, QueryDict):
-            errors = query_name_errors(data, self.fields)
-            if errors:
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
 
     def resolve(self, params: dict) -> dict:
         """`params` (this serializer's validated data) ready for dashboards.reports; raises ValidationError."""

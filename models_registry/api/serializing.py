@@ -10,11 +10,13 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.http import QueryDict
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
+from models_registry.api.viewsets import query_name_errors
 from models_registry.validators import SLUG_PATTERN
 
 
@@ -190,3 +192,15 @@ class StringListField(serializers.ListField):
         if errors:
             raise serializers.ValidationError(errors)
         return result
+
+
+class StrictQueryParams(serializers.Serializer):
+    """A GET endpoint's query parameters: the declared fields are the ones it takes, and any other name, or one
+    given twice, is a 400 (as on the lists), so a typo never quietly answers something else."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, QueryDict):
+            errors = query_name_errors(data, self.fields)
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
