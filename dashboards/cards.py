@@ -3,7 +3,7 @@ which models the cost ratio compares, how fresh each side's scores are). Pure: n
 
 from datetime import date, timedelta
 
-from dashboards.analytics.index_scores import INDEX_METRIC
+from dashboards.analytics.index_scores import INDEX_METRIC, INDEX_TOLERANCE
 
 DAYS_PER_MONTH = 30.44  # DESIGN.md: pages show lead days / 30.44 as months
 RATING_METRICS = {"elo", "rating"}  # gaps in rating points, not shares of tasks solved
@@ -30,8 +30,8 @@ def lead_texts(row: dict, *, a: str, b: str, as_of: date) -> tuple[str, str]:
         return "No lead known", "One side has no frontier on this benchmark at this date."
     if lead == 0 and row["gap"]:  # on the index, sides within the tolerance are level though the gap is not 0
         return "Level within the tolerance", (
-            f"{a}'s and {b}'s best are within the lead's tolerance of each other (1 index point on the anchored "
-            "index): neither leads, though the gap shows which is ahead by how much."
+            f"{a}'s and {b}'s best are within the lead's tolerance of each other ({INDEX_TOLERANCE:g} index point on "
+            "the anchored index): neither leads, though the gap shows which is ahead by how much."
         )
     if lead == 0:
         return "Level", f"{a} and {b} have the same best score: neither leads."

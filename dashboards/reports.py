@@ -15,7 +15,7 @@ from benchmarks.models import CAPABILITY_INDEX_SLUG, Benchmark
 from dashboards.analytics import payloads
 from dashboards.analytics.capability_index import DEFAULT_ANCHORS, DEFAULT_MIN_BENCHMARKS, DEFAULT_RIDGE
 from dashboards.analytics.freshness import fresh_then_stale
-from dashboards.analytics.index_scores import INDEX_METRIC, index_as_scores, index_body
+from dashboards.analytics.index_scores import INDEX_METRIC, INDEX_TOLERANCE, index_as_scores, index_body
 from dashboards.cache import analytics_cache_key, analytics_cached
 from dashboards.selectors import (
     benchmark_list,
@@ -26,9 +26,6 @@ from dashboards.selectors import (
     model_names,
     offering_prices_frame,
 )
-
-# Lead days on the index count sides within one index point as level (DESIGN.md, "Tolerance"); elsewhere 0.
-INDEX_TOLERANCE = 1.0
 
 
 @dataclass(frozen=True)

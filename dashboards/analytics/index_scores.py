@@ -11,6 +11,8 @@ from dashboards.analytics.payloads import DIGITS, records
 # The benchmarks the index reads: one row per benchmark with `in_index`, on its default metric.
 INDEX_BENCHMARK_COLUMNS = ["benchmark_id", "benchmark", "metric", "scale_min", "scale_max", "higher_is_better"]
 INDEX_METRIC = "index"
+# Lead days on the index count sides within one index point as level (DESIGN.md, "Tolerance"); elsewhere 0.
+INDEX_TOLERANCE = 1.0
 
 MODEL_KINDS = {
     "model_id": "int",
